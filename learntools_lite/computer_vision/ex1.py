@@ -1,0 +1,238 @@
+"""Exercise 1: convolution and ReLU, the filter and detect steps of feature extraction.
+
+Learner variables: ``kernel`` (q_1), ``image_filter`` (q_2), ``image_detect`` (q_3).
+The expected values are computed from the learner's own ``image`` and ``kernel``.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+from ..core import CodingProblem, Mistake, Question, ThoughtProblem, Tolerance, ____
+
+__all__ = ["q_1", "q_2", "q_3", "q_4", "____"]
+
+# float32 convolution of a 400 x 400 image: sums of nine products, so 1e-4 is loose enough
+# for any implementation (NumPy in float64, Keras, tf.nn) and tight enough to tell kernels apart.
+FILTER_TOLERANCE = Tolerance(atol=1e-4, rtol=1e-4)
+
+
+def convolve(image, kernel, strides=1, padding="SAME") -> np.ndarray:
+    """What ``tf.nn.conv2d`` gives for a [1, H, W, 1] image and a 3 x 3 kernel."""
+    filters = tf.reshape(tf.constant(kernel, tf.float32), [3, 3, 1, 1])
+    return tf.nn.conv2d(tf.constant(image, tf.float32), filters, strides, padding).numpy()
+
+
+def kernel_behind(image, answer):
+    """The 3 x 3 kernel whose stride-1 SAME convolution of ``image`` gives ``answer``, or None.
+
+    Solving the nine weights by least squares recognises a flipped, transposed or
+    different kernel without guessing which kernels learners might have used.
+    """
+    picture = image[0, :, :, 0]
+    height, width = picture.shape
+    if answer.shape != (1, height, width, 1):
+        return None
+    padded = np.pad(picture, 1)
+    patches = np.stack(
+        [padded[r:r + height, c:c + width].ravel() for r in range(3) for c in range(3)], axis=1
+    )
+    weights = np.linalg.lstsq(patches, answer.ravel(), rcond=None)[0]
+    if not np.allclose(patches @ weights, answer.ravel(), atol=1e-3):
+        return None
+    return weights.reshape(3, 3).round(4)
+
+
+def stride_used(image, answer):
+    """The stride (2 to 5) that a [1, H, W, 1] answer's shape points to, or None."""
+    height, width = image.shape[1:3]
+    for stride in range(2, 6):
+        for size in (0, 2):  # SAME, then VALID
+            if answer.shape == (1, -(-(height - size) // stride), -(-(width - size) // stride), 1):
+                return stride
+    return None
+
+
+def _stride_message(answer, stride) -> str:
+    return (f"`image_filter` has shape `{answer.shape}`, about 1/{stride} of the image in each "
+            f"direction: it looks like `strides={stride}`. Use `strides=1` so the kernel "
+            "visits every pixel.")
+
+
+def _close(a, b) -> bool:
+    return a.shape == b.shape and np.allclose(a, b, atol=1e-4, rtol=1e-4)
+
+
+def _not_symmetric(kernel, transform, *args) -> bool:
+    return not np.allclose(kernel, transform(kernel, *args))
+
+
+def _relu(x):
+    return np.maximum(x, 0)
+
+
+KERNEL = CodingProblem(
+    variables=("kernel",),
+    hints=(
+        "A kernel is a small grid of weights. Write it as a nested list of three rows of "
+        "three numbers and wrap it in `tf.constant(...)`.",
+        "For an edge detector, make the weights sum to zero: a large positive centre "
+        "surrounded by negative neighbours, such as 8 in the middle and -1 around it.",
+    ),
+    solution="""Any 3 x 3 grid of numbers that is not all zeros works. An edge detector:
+```python
+kernel = tf.constant([
+    [-1, -1, -1],
+    [-1,  8, -1],
+    [-1, -1, -1],
+])
+```
+Others to try: a horizontal edge detector `[[-1, -2, -1], [0, 0, 0], [1, 2, 1]]` or a
+sharpener `[[0, -1, 0], [-1, 5, -1], [0, -1, 0]]`.""",
+    mistakes=(
+        Mistake(lambda answer: answer.shape == (3, 3, 1, 1),
+                "`kernel` is already shaped `[3, 3, 1, 1]`. Keep it as a 3 x 3 grid here; "
+                "the reshape for `tf.nn.conv2d` belongs to the next question."),
+        Mistake(lambda answer: answer.shape != (3, 3),
+                lambda answer: f"`kernel` should be 3 x 3 (three rows of three numbers), "
+                               f"but its shape is `{answer.shape}`."),
+        Mistake(lambda answer: not answer.any(),
+                "`kernel` is all zeros, so every filtered pixel would be 0 and the image "
+                "would come out blank. Give it some non-zero weights."),
+    ),
+)
+
+FILTER = CodingProblem(
+    variables=("image_filter",),
+    inputs=("image", "kernel"),
+    needs=(KERNEL,),
+    expected=lambda image, kernel: convolve(image, kernel),
+    tolerance=FILTER_TOLERANCE,
+    hints=(
+        "`tf.nn.conv2d` wants the filter as a 4-D tensor `[height, width, in_channels, "
+        "out_channels]`. Reshape your kernel to `[3, 3, 1, 1]` and cast it to `tf.float32`.",
+        "Call `tf.nn.conv2d(input=image, filters=kernel, strides=1, padding='SAME')`.",
+    ),
+    solution="""```python
+kernel = tf.reshape(kernel, [*kernel.shape, 1, 1])
+kernel = tf.cast(kernel, dtype=tf.float32)
+image_filter = tf.nn.conv2d(
+    input=image,
+    filters=kernel,
+    strides=1,
+    padding='SAME',
+)
+```""",
+    mistakes=(
+        Mistake(lambda answer, expected: _close(answer, _relu(expected)),
+                "`image_filter` has no negative values where the convolution has some: "
+                "it looks like ReLU is already applied. Question 2 is the filter step "
+                "alone; the ReLU (detect) step is question 3."),
+        Mistake(lambda answer, image: answer.shape == (1, image.shape[1] - 2,
+                                                         image.shape[2] - 2, 1),
+                lambda answer, expected:
+                f"`image_filter` has shape `{answer.shape}` instead of `{expected.shape}`: "
+                "one pixel is missing on every side, which is what `padding='VALID'` does. "
+                "Use `padding='SAME'` to keep the image size."),
+        Mistake(lambda answer, image: stride_used(image, answer) is not None,
+                lambda answer, image: _stride_message(answer, stride_used(image, answer))),
+        Mistake(lambda answer, expected: answer.shape != expected.shape
+                and answer.size == expected.size,
+                lambda answer, expected:
+                f"`image_filter` holds the right number of values but has shape "
+                f"`{answer.shape}` instead of `{expected.shape}`. Keep the batch and channel "
+                "axes that `tf.nn.conv2d` returns; do not squeeze or reshape the result."),
+        Mistake(lambda answer, image, kernel: _not_symmetric(kernel, np.rot90, 2)
+                and _close(answer, convolve(image, np.rot90(kernel, 2))),
+                "`image_filter` was made with your kernel turned by 180 degrees, as in the "
+                "textbook definition of convolution. `tf.nn.conv2d` (like every deep learning "
+                "library) slides the kernel without flipping it; use your `kernel` as it is."),
+        Mistake(lambda answer, image, kernel: _not_symmetric(kernel, np.transpose)
+                and _close(answer, convolve(image, kernel.T)),
+                "`image_filter` was made with your kernel transposed (rows and columns "
+                "swapped). Use `kernel` as it is; reshape it with `tf.reshape`, not a transpose."),
+        Mistake(lambda answer, image: kernel_behind(image, answer) is not None,
+                lambda answer, image, kernel:
+                f"`image_filter` is a convolution of `image`, but with the kernel "
+                f"`{kernel_behind(image, answer).tolist()}`, not with your `kernel` "
+                f"`{kernel.tolist()}`. Did you type a different kernel into the call, or "
+                "redefine `kernel`? Convolve with your own `kernel`."),
+    ),
+    errors=(
+        Mistake(lambda error: "filter must be 4-dimensional" in str(error)
+                or "evenly divisible by filter depth" in str(error),
+                "`tf.nn.conv2d` needs a 4-D filter `[height, width, in_channels, out_channels]`. "
+                "Fix: `kernel = tf.reshape(kernel, [3, 3, 1, 1])` before the call."),
+        Mistake(lambda error: "expected to be a float tensor" in str(error),
+                "The kernel holds integers, but `tf.nn.conv2d` needs floats like the image. "
+                "Fix: `kernel = tf.cast(kernel, dtype=tf.float32)` before the call."),
+        Mistake(lambda error: "attr 'padding'" in str(error),
+                "`padding` must be written in capitals: `padding='SAME'`."),
+    ),
+)
+
+
+def _activations(values: np.ndarray) -> dict:
+    """Activations learners reach for instead of ReLU, applied to ``values``."""
+    x = tf.constant(values, tf.float32)
+    return {
+        "`tf.abs`": tf.abs(x), "a sigmoid": tf.sigmoid(x), "`tanh`": tf.tanh(x),
+        "an ELU": tf.nn.elu(x), "a leaky ReLU": tf.nn.leaky_relu(x), "ReLU6": tf.nn.relu6(x),
+        "a softplus": tf.nn.softplus(x), "a GELU": tf.nn.gelu(x), "a SELU": tf.nn.selu(x),
+    }
+
+
+def other_activation(answer, image_filter):
+    """The name of the non-ReLU activation that turns ``image_filter`` into ``answer``."""
+    if answer.shape != image_filter.shape:
+        return None
+    for name, activated in _activations(image_filter).items():
+        if _close(answer, activated.numpy()):
+            return name
+    return None
+
+
+DETECT = CodingProblem(
+    variables=("image_detect",),
+    inputs=("image_filter", "image"),
+    expected=lambda image_filter: _relu(image_filter),
+    tolerance=FILTER_TOLERANCE,
+    hints=("The detect step is the rectified linear unit, `tf.nn.relu`. Apply it to the "
+           "filtered image from question 2.",),
+    solution="""```python
+image_detect = tf.nn.relu(image_filter)
+```""",
+    mistakes=(
+        Mistake(lambda answer, image_filter: _close(answer, image_filter),
+                "`image_detect` is the same as `image_filter`: no activation was applied. "
+                "Pass the filtered image through `tf.nn.relu`."),
+        Mistake(lambda answer, image_filter: other_activation(answer, image_filter) is not None,
+                lambda answer, image_filter:
+                f"`image_detect` is {other_activation(answer, image_filter)} of `image_filter`, "
+                "not its ReLU. ReLU sets every negative value to 0 and keeps positive values "
+                "unchanged; use `tf.nn.relu`."),
+        Mistake(lambda answer, image_filter: _close(answer, _relu(-image_filter)),
+                "`image_detect` is the ReLU of `-image_filter`: the sign is flipped, so it "
+                "keeps the responses ReLU should drop. Use `tf.nn.relu(image_filter)`."),
+        Mistake(lambda answer, image: _close(answer, _relu(image)),
+                "`image_detect` is the ReLU of `image`, the unfiltered picture (which has no "
+                "negative values, so nothing changed). Apply ReLU to `image_filter` instead."),
+        Mistake(lambda answer: answer.shape == (3, 3),
+                "`image_detect` has the shape of a kernel. Apply ReLU to the filtered "
+                "image `image_filter`, not to `kernel`."),
+    ),
+)
+
+NEGATED_KERNEL = ThoughtProblem(
+    hints=("Compare what ReLU keeps for `kernel` with what it keeps for `-kernel`: where is "
+           "the filtered image positive in each case?",),
+    solution="""Negating the kernel negates the filtered image: every response changes sign.
+ReLU keeps only positive responses, so the two detected images show *different* features:
+with an edge detector, one keeps the bright side of each edge and the other the dark side.
+This is why a convolutional layer learns many kernels at once; together they cover features
+that a single kernel followed by ReLU would throw away.""",
+)
+
+q_1 = Question(1, KERNEL)
+q_2 = Question(2, FILTER)
+q_3 = Question(3, DETECT)
+q_4 = Question(4, NEGATED_KERNEL)

@@ -1,0 +1,54 @@
+"""What a check concluded, independent of how it is shown."""
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Status(Enum):
+    """The kinds of result a check can have."""
+
+    CORRECT = "Correct"
+    INCORRECT = "Incorrect"
+    NOT_ATTEMPTED = "Not attempted yet"
+    LEARNER_ERROR = "Your code raised an error"
+    CHECKER_ERROR = "Checker problem"
+    THOUGHT = "Thought question"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A status plus the message for the learner (Markdown, may be empty)."""
+
+    status: Status
+    message: str = ""
+
+    @property
+    def passed(self) -> bool:
+        """Only a correct answer passes; every other status fails an assertion."""
+        return self.status is Status.CORRECT
+
+
+def correct(message: str = "") -> Outcome:
+    return Outcome(Status.CORRECT, message)
+
+
+def incorrect(message: str) -> Outcome:
+    return Outcome(Status.INCORRECT, message)
+
+
+def not_attempted(message: str) -> Outcome:
+    return Outcome(Status.NOT_ATTEMPTED, message)
+
+
+def learner_error(message: str) -> Outcome:
+    return Outcome(Status.LEARNER_ERROR, message)
+
+
+def checker_error(error: BaseException) -> Outcome:
+    """Contain an unexpected exception from our own code: a short line, no traceback."""
+    return Outcome(
+        Status.CHECKER_ERROR,
+        f"The check itself failed with `{type(error).__name__}: {error}`.\n\n"
+        "This is a problem in the checker, not necessarily in your answer. "
+        "Re-run the set-up cell and your answer; if it happens again, tell your instructor.",
+    )

@@ -1,0 +1,88 @@
+"""The learner's handle on a question: ``q_1.check()``, ``q_1.hint()``, ``q_1.solution()``."""
+
+import os
+
+from IPython.display import display
+
+from .binding import Binder, NotBoundError, binder
+from .feedback import Feedback, for_outcome
+from .outcome import Outcome, checker_error, not_attempted
+
+# Instructors turn solutions off for graded runs with this environment variable.
+SOLUTIONS_SWITCH = "LEARNTOOLS_SOLUTIONS"
+
+
+def solutions_enabled() -> bool:
+    return os.environ.get(SOLUTIONS_SWITCH, "on").strip().lower() not in {"off", "0", "false", "no"}
+
+
+class Question:
+    """One numbered question of an exercise, reading its answer through a binder."""
+
+    def __init__(self, number: int, problem, namespace_binder: Binder = binder):
+        self.number = number
+        self.problem = problem
+        self._binder = namespace_binder
+        self.hints_viewed = 0
+        self.solution_viewed = False
+
+    @property
+    def name(self) -> str:
+        return f"q_{self.number}"
+
+    def evaluate(self) -> Outcome:
+        """The outcome of checking now. Never raises: faults in the checker are contained."""
+        try:
+            return self.problem.evaluate(self._binder.namespace)
+        except NotBoundError as error:
+            return not_attempted(str(error))
+        except Exception as error:
+            return checker_error(error)
+
+    def check(self) -> None:
+        """Show whether the current answer is correct, and if not, what is wrong."""
+        if self.problem.is_thought:
+            self.solution()
+            return
+        display(for_outcome(self.evaluate()))
+
+    def hint(self, n: int = 1) -> None:
+        """Show hint number ``n`` (counting from 1)."""
+        hints = self.problem.hints
+        if not hints:
+            display(Feedback("Hint", "This question has no hints.", "Note"))
+            return
+        if not isinstance(n, int) or not 1 <= n <= len(hints):
+            count = "one hint" if len(hints) == 1 else f"{len(hints)} hints"
+            display(Feedback(
+                "Hint", f"This question has {count}: ask for `{self.name}.hint(1)`"
+                + (f" to `{self.name}.hint({len(hints)})`." if len(hints) > 1 else "."), "Note",
+            ))
+            return
+        self.hints_viewed = max(self.hints_viewed, n)
+        title = "Hint" if len(hints) == 1 else f"Hint {n} of {len(hints)}"
+        display(Feedback(title, hints[n - 1], "Hint"))
+
+    def solution(self) -> None:
+        """Show the solution, unless the instructor has switched solutions off."""
+        if not solutions_enabled():
+            display(Feedback("Solution", "Solutions are disabled for this assignment.", "Note"))
+            return
+        self.solution_viewed = True
+        display(Feedback("Solution", self.problem.solution, "Solution"))
+
+    def assert_check_passed(self) -> None:
+        """Raise ``AssertionError`` with the feedback text unless the check passes."""
+        outcome = self.evaluate()
+        if not outcome.passed:
+            raise AssertionError(str(for_outcome(outcome)))
+
+    def assert_check_failed(self) -> None:
+        """Raise ``AssertionError`` if the check passes (used to test wrong answers)."""
+        outcome = self.evaluate()
+        if outcome.passed:
+            raise AssertionError(f"{self.name}: expected the check to fail, but it passed.")
+
+    def __repr__(self) -> str:
+        return (f"Question {self.number}: run {self.name}.check(), {self.name}.hint() "
+                f"or {self.name}.solution()")

@@ -1,0 +1,110 @@
+"""Reading learner values: from the namespace, into NumPy arrays, and through learner functions.
+
+Each failure here is a learner-facing condition, raised as a :class:`Verdict` that carries
+the outcome to report, so question code never has to guess what went wrong.
+"""
+
+import inspect
+import types
+
+import numpy as np
+
+from .blank import BlankError, contains_blank
+from .outcome import Outcome, incorrect, learner_error, not_attempted
+
+
+class Verdict(Exception):
+    """Stops a check early with a ready outcome (missing variable, blank, unreadable value)."""
+
+    def __init__(self, outcome: Outcome):
+        super().__init__(outcome.message)
+        self.outcome = outcome
+
+
+def lookup(namespace: dict, name: str):
+    """The learner's ``name``, or a "not attempted" verdict if it is missing or still blank."""
+    if name not in namespace:
+        raise Verdict(not_attempted(
+            f"`{name}` is not defined yet. Fill in the cell that creates `{name}` and run it."
+        ))
+    value = namespace[name]
+    if contains_blank(value):
+        raise Verdict(not_attempted(
+            f"`{name}` still contains a blank (`____`). Replace each blank with your answer."
+        ))
+    return value
+
+
+def numeric_array(value, name: str) -> np.ndarray:
+    """``value`` as a float64 array, or an "incorrect" verdict that says why it is not one.
+
+    Accepts anything NumPy can read as real numbers: tensors, arrays, nested lists.
+    """
+    try:
+        array = np.asarray(value)
+    except BlankError:
+        raise
+    except Exception as error:  # the learner's object refused conversion; say so
+        raise Verdict(incorrect(
+            f"`{name}` could not be read as an array of numbers "
+            f"({type(error).__name__}: {error})."
+        )) from None
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise Verdict(incorrect(
+            f"`{name}` should hold real numbers, but it holds `{array.dtype}` values "
+            f"(it is a `{type(value).__name__}`)."
+        ))
+    array = array.astype(np.float64)
+    if not np.all(np.isfinite(array)):
+        bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+        raise Verdict(incorrect(
+            f"`{name}` contains {bad} NaN or infinite value(s); "
+            "every entry should be a finite number."
+        ))
+    return array
+
+
+class LearnerFunction:
+    """Wraps a learner's function so an exception from their code is reported as theirs."""
+
+    def __init__(self, function, name: str):
+        self.function = function
+        self.name = name
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return self.function(*args, **kwargs)
+        except BlankError:
+            raise
+        except Exception as error:
+            raise Verdict(learner_error(
+                f"Your `{self.name}` raised `{type(error).__name__}: {error}` "
+                f"when the checker called it{describe_arguments(args)}."
+            )) from None
+
+
+def describe_arguments(args) -> str:
+    shapes = [f"shape {a.shape}" for a in args if hasattr(a, "shape")]
+    return f" with an input of {shapes[0]}" if shapes else ""
+
+
+def learner_function(value, name: str) -> LearnerFunction:
+    """A learner-defined function, wrapped; a verdict if ``value`` is not a function."""
+    if not isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
+        raise Verdict(incorrect(
+            f"`{name}` should be a function defined with `def {name}(...)`, "
+            f"but it is a `{type(value).__name__}`."
+        ))
+    return LearnerFunction(value, name)
+
+
+def call_with(function, context: dict):
+    """Call ``function`` with the entries of ``context`` named by its parameters.
+
+    This lets question definitions write ``lambda answer, kernel: ...`` and receive just
+    what they use.
+    """
+    parameters = inspect.signature(function).parameters
+    return function(**{name: context[name] for name in parameters})
