@@ -12,6 +12,10 @@ class BlankError(ValueError):
     def __init__(self, message: str = BLANK_MESSAGE):
         super().__init__(message)
 
+    def _render_traceback_(self):
+        """IPython shows this instead of a traceback: the learner's fix is one line."""
+        return [f"BlankError: {self}"]
+
 
 def _refuse(self, *args, **kwargs):
     raise BlankError()

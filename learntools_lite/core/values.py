@@ -75,7 +75,7 @@ class LearnerFunction:
 
     def __call__(self, *args, **kwargs):
         try:
-            return self.function(*args, **kwargs)
+            result = self.function(*args, **kwargs)
         except BlankError:
             raise
         except Exception as error:
@@ -83,6 +83,11 @@ class LearnerFunction:
                 f"Your `{self.name}` raised `{type(error).__name__}: {error}` "
                 f"when the checker called it{describe_arguments(args)}."
             )) from None
+        if contains_blank(result):
+            raise Verdict(not_attempted(
+                f"Your `{self.name}` still returns a blank (`____`). Finish its code."
+            ))
+        return result
 
 
 def describe_arguments(args) -> str:

@@ -1,0 +1,35 @@
+"""Test-wide set-up: keep every tool's files out of the user's home and TensorFlow quiet.
+
+The environment is set at import time so that kernels started by nbval and nbclient
+inherit it too.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_SCRATCH = Path(tempfile.mkdtemp(prefix="cvcourse-tests-"))
+for variable, folder in {
+    "HOME": "home", "MPLCONFIGDIR": "matplotlib", "KERAS_HOME": "keras",
+    "IPYTHONDIR": "ipython", "JUPYTER_CONFIG_DIR": "jupyter/config",
+    "JUPYTER_DATA_DIR": "jupyter/data", "JUPYTER_RUNTIME_DIR": "jupyter/runtime",
+}.items():
+    (_SCRATCH / folder).mkdir(parents=True, exist_ok=True)
+    os.environ[variable] = str(_SCRATCH / folder)
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
+os.environ["MPLBACKEND"] = "Agg"
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def namespace():
+    """A fresh notebook-like namespace, bound as the checker's namespace."""
+    from learntools_lite.core import binder
+
+    names: dict = {}
+    binder.bind(names)
+    return names
