@@ -130,8 +130,8 @@ def test_q2_waits_for_a_valid_kernel(ex1):
 
 
 @pytest.mark.parametrize("bad_kernel, fix", [
-    (tf.constant(EDGE, tf.float32), "kernel = tf.reshape(kernel, [3, 3, 1, 1])"),
-    (tf.constant(EDGE), "kernel = tf.cast(kernel, dtype=tf.float32)"),
+    (tf.constant(EDGE, tf.float32), "filters = tf.reshape(kernel, [3, 3, 1, 1])"),
+    (tf.constant(EDGE), "filters = tf.cast(filters, dtype=tf.float32)"),
 ])
 def test_q2_recognises_the_error_from_the_learners_last_cell(ex1, monkeypatch, bad_kernel, fix):
     ex1["kernel"] = tf.constant(EDGE)

@@ -110,18 +110,19 @@ FILTER = CodingProblem(
     hints=(
         "`tf.nn.conv2d` wants the filter as a 4-D tensor `[height, width, in_channels, "
         "out_channels]`. Reshape your kernel to `[3, 3, 1, 1]` and cast it to `tf.float32`.",
-        "Call `tf.nn.conv2d(input=image, filters=kernel, strides=1, padding='SAME')`.",
+        "Call `tf.nn.conv2d(input=image, filters=filters, strides=1, padding='SAME')`, "
+        "where `filters` is your reshaped, float32 kernel.",
     ),
     solution="""```python
-kernel = tf.reshape(kernel, [*kernel.shape, 1, 1])
-kernel = tf.cast(kernel, dtype=tf.float32)
+filters = tf.cast(tf.reshape(kernel, [3, 3, 1, 1]), dtype=tf.float32)
 image_filter = tf.nn.conv2d(
     input=image,
-    filters=kernel,
+    filters=filters,
     strides=1,
     padding='SAME',
 )
-```""",
+```
+A new name, `filters`, keeps `kernel` 3 x 3, so the cell can be run again.""",
     mistakes=(
         Mistake(lambda answer, expected: _close(answer, _relu(expected)),
                 "`image_filter` has no negative values where the convolution has some: "
@@ -161,10 +162,10 @@ image_filter = tf.nn.conv2d(
         Mistake(lambda error: "filter must be 4-dimensional" in str(error)
                 or "evenly divisible by filter depth" in str(error),
                 "`tf.nn.conv2d` needs a 4-D filter `[height, width, in_channels, out_channels]`. "
-                "Fix: `kernel = tf.reshape(kernel, [3, 3, 1, 1])` before the call."),
+                "Fix: `filters = tf.reshape(kernel, [3, 3, 1, 1])`, and pass `filters`."),
         Mistake(lambda error: "expected to be a float tensor" in str(error),
                 "The kernel holds integers, but `tf.nn.conv2d` needs floats like the image. "
-                "Fix: `kernel = tf.cast(kernel, dtype=tf.float32)` before the call."),
+                "Fix: `filters = tf.cast(filters, dtype=tf.float32)` before the call."),
         Mistake(lambda error: "attr 'padding'" in str(error),
                 "`padding` must be written in capitals: `padding='SAME'`."),
     ),

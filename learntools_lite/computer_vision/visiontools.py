@@ -31,8 +31,10 @@ def _as_2d(picture) -> np.ndarray:
     return array
 
 
-def show_kernel(kernel, label: bool = True, digits: int | None = None, ax=None):
-    """Draw a 2-D kernel as a grid of shaded cells, with each weight written in its cell."""
+def show_kernel(kernel, label: bool = True, digits: int | None = None, ax=None) -> None:
+    """Draw a 2-D kernel as a grid of shaded cells, with each weight written in its cell.
+
+    Returns nothing, so a call at the end of a notebook cell shows just the picture."""
     weights = _as_2d(kernel)
     if digits is not None:
         weights = weights.round(digits)
@@ -46,11 +48,10 @@ def show_kernel(kernel, label: bool = True, digits: int | None = None, ax=None):
             ax.text(col, row, text, ha="center", va="center", color=shade, fontsize=14)
     ax.set_xticks([])
     ax.set_yticks([])
-    return ax
 
 
-def show_images(pictures, titles=(), cmap: str = "gray", size: float = 3.5):
-    """Show pictures in a row, each with its title; returns the figure."""
+def show_images(pictures, titles=(), cmap: str = "gray", size: float = 3.5) -> None:
+    """Show pictures in a row, each with its title (one figure, nothing returned)."""
     figure, axes = plt.subplots(1, len(pictures), figsize=(size * len(pictures), size),
                                 squeeze=False)
     for ax, picture, title in zip(axes[0], pictures, [*titles, *[""] * len(pictures)],
@@ -59,4 +60,18 @@ def show_images(pictures, titles=(), cmap: str = "gray", size: float = 3.5):
         ax.set_title(title)
         ax.axis("off")
     figure.tight_layout()
-    return figure
+
+
+def random_map(shape, seed: int, coarse: int = 3) -> tf.Tensor:
+    """Smooth random feature maps, like the output of a convolution and ReLU.
+
+    ``shape`` is [batch, height, width, channels]. Each map is Gaussian noise on a
+    ``coarse`` x ``coarse`` grid, resized to height x width with bicubic interpolation so
+    neighbouring values are related, as in real feature maps; ReLU then zeroes the weakest
+    spots. Returns a float32 tensor; the same seed gives the same maps.
+    """
+    batch, height, width, channels = shape
+    noise = np.random.default_rng(seed).normal(size=(batch, coarse, coarse, channels))
+    smooth = tf.image.resize(noise.astype(np.float32), (height, width), method="bicubic")
+    # Shifted up before ReLU so most positions respond and only some are cut to zero.
+    return tf.nn.relu(smooth + 0.5)

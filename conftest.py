@@ -1,6 +1,8 @@
-"""Test-wide set-up: keep every tool's files out of the user's home and TensorFlow quiet.
+"""Set-up for every test, notebooks included: keep every tool's files out of the user's
+home, and TensorFlow quiet.
 
-The environment is set at import time so that kernels started by nbval and nbclient
+This file sits at the repository root so it is imported before any test is collected,
+and the environment is set at import time, so kernels started by nbval and nbclient
 inherit it too.
 """
 
@@ -20,9 +22,8 @@ for variable, folder in {
     os.environ[variable] = str(_SCRATCH / folder)
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
 os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
-os.environ["MPLBACKEND"] = "Agg"
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent
 
 
 @pytest.fixture

@@ -1,0 +1,40 @@
+# Two commands on a fresh machine:  `make lab`  and  `make test`.
+# Both create .venv when it is missing and install the project into it.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+# nbgrader starts `alembic` as a subprocess, so the environment's bin/ must be on PATH.
+export PATH := $(BIN):$(PATH)
+# TensorFlow's start-up lines on stderr would count as failures in nbgrader and nbval.
+export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_ENABLE_ONEDNN_OPTS := 0
+
+.PHONY: lab test build lint benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+lab: $(VENV)/.installed  ## open JupyterLab on the course
+	$(BIN)/cvcourse lab
+
+test: $(VENV)/.installed-test  ## run every test: unit tests, notebooks (nbval), lint
+	$(BIN)/python -m pytest
+
+build: $(VENV)/.installed-test  ## regenerate exercises/ and solutions/ from course/notebooks
+	$(BIN)/cvcourse build
+
+benchmark: $(VENV)/.installed-test  ## time the notebooks and the checks
+	$(BIN)/python benchmarks/notebooks.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,51 @@
+"""environment.yml and pyproject.toml name the same packages at the same versions."""
+
+import re
+import tomllib
+
+import yaml
+from packaging.requirements import Requirement
+
+from conftest import REPO
+
+
+def pyproject_pins() -> dict[str, str]:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    lines = project["dependencies"] + project["optional-dependencies"]["test"]
+    return {_key(Requirement(line)): str(Requirement(line).specifier) for line in lines}
+
+
+def conda_pins() -> dict[str, str]:
+    dependencies = yaml.safe_load((REPO / "environment.yml").read_text())["dependencies"]
+    pins = {}
+    for entry in dependencies:
+        if isinstance(entry, dict):
+            for line in entry["pip"]:
+                if not line.startswith("-e"):
+                    pins[_key(Requirement(line))] = str(Requirement(line).specifier)
+        elif entry not in ("python=3.11", "pip"):
+            name, version = entry.split("=", 1)
+            pins[(_normal(name), "")] = f"=={version}"
+    return pins
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _key(requirement: Requirement) -> tuple[str, str]:
+    return _normal(requirement.name), str(requirement.marker or "")
+
+
+def test_every_pin_is_exact():
+    assert all(spec.startswith("==") for spec in pyproject_pins().values())
+
+
+def test_environment_yml_matches_pyproject():
+    assert conda_pins() == pyproject_pins()
+
+
+def test_python_version_matches():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert project["requires-python"] == ">=3.11,<3.12"
+    assert "python=3.11" in (REPO / "environment.yml").read_text()
