@@ -8,11 +8,9 @@ from nbclient import NotebookClient
 
 from conftest import REPO
 from learntools_lite.instructor.build import CourseLayout
-from learntools_lite.instructor.versions import (
-    SourceError,
-    learner_version,
-    solution_version,
-)
+from learntools_lite.instructor.nbgrader_course import generate_release, scratch_course
+from learntools_lite.instructor.nbgrader_source import nbgrader_source
+from learntools_lite.instructor.versions import SourceError, solution_version
 
 LAYOUT = CourseLayout(REPO)
 SOURCES = LAYOUT.sources
@@ -43,18 +41,27 @@ def test_there_is_one_source_per_exercise():
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_committed_exercise_is_what_the_build_makes(source):
-    assert read(LAYOUT.exercise(source)) == learner_version(read(source)), (
-        "exercises/ is out of date: run `cvcourse build`")
+def test_committed_nbgrader_source_is_what_the_build_makes(source):
+    assert read(LAYOUT.nbgrader_source(source)) == nbgrader_source(read(source)), (
+        "course/source/ is out of date: run `cvcourse build`")
+
+
+@pytest.mark.slow
+def test_committed_exercises_are_nbgraders_release():
+    with scratch_course(LAYOUT.course) as course:
+        for source in SOURCES:
+            release = generate_release(course, source.stem) / source.name
+            assert release.read_bytes() == LAYOUT.exercise(source).read_bytes(), (
+                f"exercises/{source.name} differs from nbgrader's release: run `cvcourse build`")
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_committed_solution_is_what_the_build_makes(source):
     # Outputs are compared by nbval, and execution adds language_info to the notebook's
-    # metadata; here the cells themselves must match the source.
+    # metadata; here the cells themselves must match the nbgrader source.
     committed = without_outputs(read(LAYOUT.solution(source))).cells
-    assert committed == solution_version(read(source)).cells, (
-        "solutions/ is out of date: run `cvcourse build`")
+    expected = solution_version(read(LAYOUT.nbgrader_source(source))).cells
+    assert committed == expected, "solutions/ is out of date: run `cvcourse build`"
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
@@ -107,19 +114,59 @@ def test_blank_guard_in_a_kernel(tmp_path):
     assert outputs[5][0].output_type == "error" and outputs[5][0].ename == "ValueError"
 
 
-def test_learner_version_needs_a_starter():
-    cell = nbformat.v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION")
-    with pytest.raises(SourceError, match="starter"):
-        learner_version(nbformat.v4.new_notebook(cells=[cell]))
+def author_notebook(*sources, exercise="learntools_lite.computer_vision.ex1"):
+    cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["cvcourse"] = {"exercise": exercise}
+    return notebook
+
+
+def test_nbgrader_metadata_follows_the_conventions():
+    notebook = author_notebook("### BEGIN SOLUTION\nkernel = 1\n### END SOLUTION", "q_1.check()",
+                               "q_4.check()")
+    notebook.cells[0].metadata["cvcourse"] = {"starter": "kernel = ____"}
+    notebook.cells[1].metadata["cvcourse"] = {"points": 2}
+    answer, test, written, thought = nbgrader_source(notebook).cells
+    assert answer.metadata.nbgrader == {"grade": False, "grade_id": "q_1", "locked": False,
+                                        "schema_version": 3, "solution": True}
+    assert test.metadata.nbgrader == {"grade": True, "grade_id": "q_1_test", "locked": True,
+                                      "points": 2, "schema_version": 3, "solution": False}
+    assert test.source == ("q_1.check()\n### BEGIN HIDDEN TESTS\nq_1.assert_check_passed()\n"
+                           "### END HIDDEN TESTS")
+    assert "cvcourse" not in test.metadata
+    assert written.cell_type == "markdown" and written.metadata.nbgrader["grade_id"] == "q_4_answer"
+    assert "ReLU keeps only positive responses" in written.source  # the model answer, for graders
+    assert thought.source == "q_4.check()" and "nbgrader" not in thought.metadata
+
+
+@pytest.mark.parametrize("sources, starter, message", [
+    (["### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "q_1.check()"], None, "starter"),
+    (["### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "q_1.check()"], "x = 1", "starter"),
+    (["### END SOLUTION\nx = 1\n### BEGIN SOLUTION", "q_1.check()"], "x = ____",
+     "one ### BEGIN SOLUTION line followed by one"),
+    (["x = 1", "q_1.check()"], None, "q_1.check() has no answer cell above it"),
+    (["### BEGIN SOLUTION\nx = 1\n### END SOLUTION"], "x = ____", "has no q_<n>.check() cell"),
+])
+def test_source_conventions_are_enforced(sources, starter, message):
+    notebook = author_notebook(*sources)
+    if starter is not None:
+        notebook.cells[0].metadata["cvcourse"] = {"starter": starter}
+    with pytest.raises(SourceError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        nbgrader_source(notebook)
+
+
+def test_source_needs_its_exercise_module():
+    notebook = author_notebook("q_1.check()")
+    del notebook.metadata["cvcourse"]
+    with pytest.raises(SourceError, match="cvcourse.exercise"):
+        nbgrader_source(notebook)
+
+
+def test_solution_version_strips_every_marker():
+    cell = nbformat.v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n"
+                                     "### BEGIN HIDDEN TESTS\nassert x\n### END HIDDEN TESTS")
     cell.metadata["cvcourse"] = {"starter": "x = ____"}
     cell.outputs = [nbformat.v4.new_output("stream", text="1")]
-    learner = learner_version(nbformat.v4.new_notebook(cells=[cell]))
-    assert learner.cells[0].source == "x = ____"
-    assert learner.cells[0].outputs == [] and "cvcourse" not in learner.cells[0].metadata
-    assert solution_version(nbformat.v4.new_notebook(cells=[cell])).cells[0].source == "x = 1"
-
-
-def test_unbalanced_markers_are_refused():
-    cell = nbformat.v4.new_code_cell("### END SOLUTION\nx = 1\n### BEGIN SOLUTION")
-    with pytest.raises(SourceError, match="one ### BEGIN SOLUTION line followed by one"):
-        solution_version(nbformat.v4.new_notebook(cells=[cell]))
+    solved = solution_version(nbformat.v4.new_notebook(cells=[cell])).cells[0]
+    assert solved.source == "x = 1\nassert x"
+    assert solved.outputs == [] and "cvcourse" not in solved.metadata

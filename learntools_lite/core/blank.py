@@ -21,6 +21,13 @@ def _refuse(self, *args, **kwargs):
     raise BlankError()
 
 
+class BlankAttributeError(BlankError, AttributeError):
+    """A library asked the blank for an attribute, as if it were a string or an array.
+
+    Being an ``AttributeError`` too keeps ``hasattr``, ``getattr`` with a default, ``copy``
+    and IPython's display machinery working as usual."""
+
+
 class Blank:
     """The single blank object. Arithmetic, conversion to an array or a tensor, truth
     tests, indexing and iteration all raise :class:`BlankError` with a fill-in message,
@@ -35,6 +42,12 @@ class Blank:
 
     def __repr__(self):
         return "____"
+
+    def __getattr__(self, name):
+        # TensorFlow calls e.g. pooling_type.lower() on what it is given.
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        raise BlankAttributeError()
 
     # Conversions: NumPy asks for __array__, TensorFlow's convert_to_tensor asks for
     # __tf_tensor__, Python asks for the number protocols.

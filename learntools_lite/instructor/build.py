@@ -1,17 +1,26 @@
-"""``cvcourse build``: regenerate every notebook version from the sources.
+"""``cvcourse build``: regenerate every notebook version from the author's sources.
 
-* ``course/notebooks/<name>.ipynb`` (source) -> ``exercises/<name>.ipynb`` (learner version,
-  no outputs) and ``solutions/<name>.ipynb`` (solution version, executed for nbval);
-* ``course/lessons/*.ipynb`` are their own source and are re-executed in place.
+For each ``course/notebooks/<name>.ipynb``:
+
+* ``course/source/<name>/<name>.ipynb``: the nbgrader source (metadata and hidden tests
+  added by convention, see ``nbgrader_source.py``);
+* ``exercises/<name>.ipynb``: nbgrader's release of it, byte for byte what
+  ``cvcourse release`` gives learners (starter code with blanks, no outputs);
+* ``solutions/<name>.ipynb``: the worked version, executed, for nbval.
+
+Lessons in ``course/lessons/`` are their own source and are re-executed in place.
 """
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
-from .versions import learner_version, solution_version
+from .nbgrader_course import generate_release, scratch_course
+from .nbgrader_source import nbgrader_source
+from .versions import solution_version
 
 # The slowest legitimate cell (TensorFlow's first import plus a convolution) takes a few
 # seconds on a 2-core laptop; a minute leaves room for a loaded machine.
@@ -25,18 +34,29 @@ class CourseLayout:
     root: Path
 
     @property
+    def course(self) -> Path:
+        return self.root / "course"
+
+    @property
     def sources(self) -> list[Path]:
-        return sorted((self.root / "course" / "notebooks").glob("*.ipynb"))
+        return sorted((self.course / "notebooks").glob("*.ipynb"))
 
     @property
     def lessons(self) -> list[Path]:
-        return sorted((self.root / "course" / "lessons").glob("*.ipynb"))
+        return sorted((self.course / "lessons").glob("*.ipynb"))
+
+    def nbgrader_source(self, source: Path) -> Path:
+        return self.course / "source" / source.stem / source.name
 
     def exercise(self, source: Path) -> Path:
         return self.root / "exercises" / source.name
 
     def solution(self, source: Path) -> Path:
         return self.root / "solutions" / source.name
+
+
+def read(path: Path):
+    return nbformat.read(str(path), as_version=4)
 
 
 def execute(notebook, workdir: Path):
@@ -54,16 +74,32 @@ def write(notebook, path: Path) -> None:
     nbformat.write(notebook, str(path))
 
 
+def write_nbgrader_sources(layout: CourseLayout) -> None:
+    """Regenerate ``course/source/`` from the author's notebooks (and nothing else there)."""
+    shutil.rmtree(layout.course / "source", ignore_errors=True)
+    for source in layout.sources:
+        write(nbgrader_source(read(source)), layout.nbgrader_source(source))
+
+
+def write_exercises(layout: CourseLayout) -> None:
+    """Copy nbgrader's release of each assignment to ``exercises/``."""
+    with scratch_course(layout.course) as course:
+        for source in layout.sources:
+            release = generate_release(course, source.stem)
+            layout.exercise(source).parent.mkdir(exist_ok=True)
+            shutil.copyfile(release / source.name, layout.exercise(source))
+
+
 def build(root: Path, say=print) -> None:
-    """Write the learner and executed solution versions, and re-execute the lessons."""
+    """Write every generated notebook version and re-execute the lessons."""
     layout = CourseLayout(root)
-    for source_path in layout.sources:
-        source = nbformat.read(str(source_path), as_version=4)
-        write(learner_version(source), layout.exercise(source_path))
-        solution_path = layout.solution(source_path)
-        say(f"executing {solution_path.relative_to(root)}")
-        write(execute(solution_version(source), solution_path.parent), solution_path)
-    for lesson_path in layout.lessons:
-        say(f"executing {lesson_path.relative_to(root)}")
-        lesson = nbformat.read(str(lesson_path), as_version=4)
-        write(execute(lesson, lesson_path.parent), lesson_path)
+    write_nbgrader_sources(layout)
+    write_exercises(layout)
+    for source in layout.sources:
+        path = layout.solution(source)
+        say(f"executing {path.relative_to(root)}")
+        solution = solution_version(read(layout.nbgrader_source(source)))
+        write(execute(solution, path.parent), path)
+    for lesson in layout.lessons:
+        say(f"executing {lesson.relative_to(root)}")
+        write(execute(read(lesson), lesson.parent), lesson)

@@ -1,9 +1,10 @@
-"""The versions of an exercise notebook, derived from its single source.
+"""Conventions of the author's source notebooks, and the worked (solution) version.
 
-A source notebook holds the solution between nbgrader's ``### BEGIN SOLUTION`` and
+A source notebook holds each solution between nbgrader's ``### BEGIN SOLUTION`` and
 ``### END SOLUTION`` lines. The learner's starter code for that region (with ``____``
 blanks) is kept in the cell's metadata under ``cvcourse.starter``, because one starter for
-every cell (nbgrader's ``code_stub``) cannot say which blanks each question needs.
+every cell (nbgrader's ``code_stub``) cannot say which blanks each question needs; the
+learner version is made by nbgrader itself (see ``preprocessors.py``).
 """
 
 import copy
@@ -12,6 +13,7 @@ import nbformat
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
+MARKERS = {BEGIN, END, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"}
 METADATA_KEY = "cvcourse"
 
 
@@ -19,54 +21,33 @@ class SourceError(ValueError):
     """A source notebook breaks the conventions above."""
 
 
-def _solution_region(lines: list[str], where: str) -> tuple[int, int] | None:
-    begins = [i for i, line in enumerate(lines) if line.strip() == BEGIN]
-    ends = [i for i, line in enumerate(lines) if line.strip() == END]
-    if not begins and not ends:
-        return None
+def has_solution_region(source: str) -> bool:
+    """True if a cell's source has a solution marker (see ``check_answer_cell``)."""
+    return any(line.strip() in (BEGIN, END) for line in source.splitlines())
+
+
+def check_answer_cell(cell, where: str) -> None:
+    """Refuse unbalanced markers and a missing or blank-free starter."""
+    lines = [line.strip() for line in cell.source.splitlines()]
+    begins = [i for i, line in enumerate(lines) if line == BEGIN]
+    ends = [i for i, line in enumerate(lines) if line == END]
     if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
         raise SourceError(f"{where}: expected one {BEGIN} line followed by one {END} line")
-    return begins[0], ends[0]
-
-
-def _starter(cell, where: str) -> str:
     starter = cell.metadata.get(METADATA_KEY, {}).get("starter")
     if not isinstance(starter, str) or "____" not in starter:
         raise SourceError(f"{where}: a solution cell needs metadata {METADATA_KEY}.starter "
                           "holding starter code with ____ blanks")
-    return starter
 
 
-def _replace_regions(notebook, keep_solution: bool):
-    result = copy.deepcopy(notebook)
-    for index, cell in enumerate(result.cells):
+def solution_version(source) -> nbformat.NotebookNode:
+    """The worked notebook: solutions and hidden tests kept, marker lines and our metadata
+    removed, outputs cleared."""
+    result = copy.deepcopy(source)
+    for cell in result.cells:
         if cell.cell_type == "code":
-            cell.source = _version_of_code(cell, f"cell {index}", keep_solution)
+            cell.source = "\n".join(line for line in cell.source.splitlines()
+                                    if line.strip() not in MARKERS)
             cell.outputs = []
             cell.execution_count = None
         cell.metadata.pop(METADATA_KEY, None)
     return result
-
-
-def _version_of_code(cell, where: str, keep_solution: bool) -> str:
-    lines = cell.source.splitlines()
-    region = _solution_region(lines, where)
-    if region is None:
-        return cell.source
-    begin, end = region
-    indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
-    if keep_solution:
-        middle = lines[begin + 1:end]
-    else:
-        middle = [indent + line if line else line for line in _starter(cell, where).splitlines()]
-    return "\n".join(lines[:begin] + middle + lines[end + 1:])
-
-
-def learner_version(source) -> nbformat.NotebookNode:
-    """The notebook learners get: starter code with blanks in place of each solution."""
-    return _replace_regions(source, keep_solution=False)
-
-
-def solution_version(source) -> nbformat.NotebookNode:
-    """The worked notebook: solutions kept, marker lines removed, outputs cleared."""
-    return _replace_regions(source, keep_solution=True)

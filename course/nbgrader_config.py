@@ -1,0 +1,51 @@
+"""nbgrader configuration: this folder (course/) is the nbgrader course root.
+
+Paths are relative to this file, so a copy of the folder (as the tests and the build make)
+is a working course of its own.
+"""
+
+import os
+
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    ClearOutput,
+    ComputeChecksums,
+    IncludeHeaderFooter,
+    InstantiateTests,
+    LockCells,
+    SaveCells,
+)
+
+from learntools_lite.instructor.preprocessors import ClearSolutionsWithStarter
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+c = get_config()  # noqa: F821 (provided by the config loader)
+c.CourseDirectory.course_id = "cvcourse"
+c.CourseDirectory.root = HERE
+# The default exchange (/usr/local/share/nbgrader/exchange) is a system folder that need
+# not exist; keep the exchange inside the course.
+c.Exchange.root = os.path.join(HERE, "exchange")
+
+# nbgrader's own list with one change: each solution region becomes the cell's starter code.
+c.GenerateAssignment.preprocessors = [
+    IncludeHeaderFooter, InstantiateTests, LockCells, ClearSolutionsWithStarter, ClearOutput,
+    CheckCellMetadata, ComputeChecksums, SaveCells, ClearHiddenTests, ClearMarkScheme,
+    ComputeChecksums, CheckCellMetadata,
+]
+
+# A test cell with any stderr output scores 0. TensorFlow and absl write their start-up and
+# oneDNN notices to stderr when the log level lets them; drop exactly those lines.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = (
+    r"(?m)^(WARNING: All log messages before absl::InitializeLog\(\) is called"
+    r"|[IWE]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] )"
+)
+
+# The slowest legitimate cell (the set-up cell: importing TensorFlow, loading the model)
+# takes under 10 s on a 2-core CPU; 30 s stops an endless loop without cutting it short.
+c.Execute.timeout = 30
+# A student who deletes a graded cell gets it back, so it is graded as if untouched.
+c.OverwriteCells.add_missing_cells = True

@@ -1,0 +1,534 @@
+"""Exercise 2: maximum pooling, the condense step of feature extraction.
+
+Learner variables: ``image_condense`` (q_1, computed from the learner's own
+``image_detect``), ``poolings_needed`` (q_2, about the circle of
+:mod:`~learntools_lite.computer_vision.pooling`) and the function ``pool2d`` (q_3, compared
+with ``tf.nn.pool``). q_4 is a thought question.
+
+The set-up the notebook runs is :func:`pooling.detected_car`: the shipped car, embossed by a
+VALID convolution and passed through ReLU, shape [1, 398, 398, 1].
+"""
+
+import inspect
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import numpy as np
+import tensorflow as tf
+
+from ..core import CodingProblem, Mistake, Question, ThoughtProblem, Tolerance, ____
+from ..core.outcome import Outcome, Status, incorrect
+from ..core.problem import describe_difference
+from ..core.values import Verdict, learner_function, numeric_array
+from . import pooling
+
+__all__ = ["q_1", "q_2", "q_3", "q_4", "____"]
+
+
+# --- Question 1: condense with max pooling --------------------------------------------------
+
+def pool(x: np.ndarray, window: int, stride: int, padding: str = "SAME",
+         kind: str = "MAX") -> np.ndarray:
+    """TensorFlow's 2-D pooling of a [1, H, W, C] array, in float64.
+
+    ``tf.nn.max_pool2d`` rather than ``tf.nn.pool``, because only it accepts a window
+    smaller than the stride (needed to recognise a 1 x 1 window).
+    """
+    op = tf.nn.max_pool2d if kind == "MAX" else tf.nn.avg_pool2d
+    return op(tf.constant(x, tf.float64), window, stride, padding).numpy()
+
+
+def condense(image_detect: np.ndarray) -> np.ndarray:
+    """The expected ``image_condense``: 2 x 2 max pooling, stride 2, SAME padding."""
+    if image_detect.ndim != 4:
+        raise Verdict(incorrect(
+            f"`image_detect` should be a batch of images of shape `[1, height, width, 1]`, "
+            f"but its shape is `{image_detect.shape}`. Re-run the set-up cell to get it back."
+        ))
+    return pool(image_detect, 2, 2)
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and np.allclose(a, b, atol=1e-5, rtol=1e-5)
+
+
+def _pooled_like(answer, x, window, stride, kind="MAX") -> bool:
+    """True if ``answer`` is ``x`` pooled this way, with SAME or with VALID padding."""
+    if x.ndim != 4:  # a learner's own image of another rank: nothing to compare with
+        return False
+    # Compare shapes before pooling: most wrong answers are ruled out without any work.
+    return any(answer.shape == _pooled_shape(x.shape, window, stride, padding)
+               and _close(answer, pool(x, window, stride, padding, kind))
+               for padding in ("SAME", "VALID"))
+
+
+def _pooled_shape(shape, window: int, stride: int, padding: str) -> tuple[int, ...]:
+    """The shape TensorFlow's pooling gives a [N, H, W, C] input."""
+    reach = 1 if padding == "SAME" else window
+    return (shape[0], *(-(-(side - reach + 1) // stride) for side in shape[1:3]), shape[3])
+
+
+CONDENSE = CodingProblem(
+    variables=("image_condense",),
+    inputs=("image_detect", "image_filter", "image"),
+    expected=lambda image_detect: condense(image_detect),
+    hints=(
+        "Maximum pooling looks at each 2 x 2 block of `image_detect` and keeps its largest "
+        "value. In `tf.nn.pool`, `window_shape` is the size of the block, as a pair "
+        "(height, width).",
+        "`pooling_type` is a string in capitals: `'MAX'` for maximum pooling "
+        "(`'AVG'` would average instead).",
+    ),
+    solution="""```python
+image_condense = tf.nn.pool(
+    input=image_detect,
+    window_shape=(2, 2),
+    pooling_type='MAX',
+    strides=(2, 2),
+    padding='SAME',
+)
+```
+`tf.nn.max_pool2d(image_detect, ksize=2, strides=2, padding='SAME')` and the Keras layer
+`keras.layers.MaxPool2D(pool_size=2, padding='same')(image_detect)` give the same result.
+With `padding='VALID'` it is the same too, because 398 is even: no block runs past the edge.""",
+    mistakes=(
+        Mistake(lambda answer, image_filter: _pooled_like(answer, image_filter, 2, 2),
+                "`image_condense` has negative values: it is the pooled `image_filter`. "
+                "Pool the detected image `image_detect` (after ReLU), which has none."),
+        Mistake(lambda answer, image: _pooled_like(answer, image, 2, 2),
+                "`image_condense` is the pooled `image`, the original picture. Pool "
+                "`image_detect`, the picture after the filter and detect steps."),
+        Mistake(lambda answer, image_detect: _pooled_like(answer, image_detect, 2, 2, "AVG"),
+                "`image_condense` holds the *average* of each 2 x 2 block, not its maximum. "
+                "Use `pooling_type='MAX'`."),
+        Mistake(lambda answer, image_detect: _pooled_like(answer, image_detect, 3, 2),
+                "`image_condense` takes the maximum over 3 x 3 blocks. The question asks for "
+                "a 2 x 2 window: `window_shape=(2, 2)`."),
+        Mistake(lambda answer, image_detect: _pooled_like(answer, image_detect, 1, 2),
+                "`image_condense` is every second pixel of `image_detect`: with a 1 x 1 "
+                "window each 'block' is a single pixel, so the stride just skips pixels and "
+                "nothing is pooled. Use `window_shape=(2, 2)`."),
+        Mistake(lambda answer, image_detect: _pooled_like(answer, image_detect, 2, 1),
+                lambda answer: f"`image_condense` has shape `{answer.shape}`, nearly the size "
+                "of `image_detect`: the 2 x 2 window moved one pixel at a time "
+                "(stride 1). Use `strides=(2, 2)` so the blocks do not overlap and the image "
+                "is condensed to half its size."),
+        Mistake(lambda answer, expected: _close(answer, expected[0, :, :, 0]),
+                lambda expected: f"`image_condense` has the right values but shape "
+                f"`{expected.shape[1:3]}`: the batch and channel axes were squeezed away. "
+                f"Keep the shape `{expected.shape}` that `tf.nn.pool` returns."),
+        Mistake(lambda answer, expected: _close(answer, expected.transpose(0, 2, 1, 3)),
+                "`image_condense` is transposed: its rows are the columns of the expected "
+                "result. Pool `image_detect` as it is, without swapping its axes."),
+        Mistake(lambda answer, expected: _close(answer, expected.transpose(0, 3, 1, 2)),
+                lambda answer: f"`image_condense` has the right values but shape "
+                f"`{answer.shape}`, with channels first. TensorFlow keeps channels last: "
+                "`[batch, height, width, channels]`; do not transpose the result."),
+        Mistake(lambda answer, expected: answer.shape != expected.shape
+                and answer.size == expected.size,
+                lambda answer, expected: f"`image_condense` holds the right number of values "
+                f"but has shape `{answer.shape}` instead of `{expected.shape}`. Do not reshape "
+                "the result of the pooling."),
+    ),
+    errors=(
+        Mistake(lambda error: "pooling is not supported" in str(error),
+                "`pooling_type` must be `'MAX'` or `'AVG'`, in capitals. For maximum "
+                "pooling write `pooling_type='MAX'`."),
+        Mistake(lambda error: "attr 'padding'" in str(error),
+                "`padding` must be written in capitals: `padding='SAME'`."),
+        Mistake(lambda error: "has no len()" in str(error),
+                "`tf.nn.pool` wants `window_shape` as a pair, one size for the height and "
+                "one for the width: `window_shape=(2, 2)`."),
+        Mistake(lambda error: "must have rank 4" in str(error),
+                "`tf.nn.pool` wants `input` as a batch of images, "
+                "`[batch, height, width, channels]`. Pass `image_detect` as it is, without "
+                "indexing or squeezing it."),
+        Mistake(lambda error: "must have rank" in str(error),
+                "`window_shape` needs exactly two numbers, (height, width), as `tf.nn.pool` "
+                "counts them to decide how many axes to pool: `window_shape=(2, 2)`."),
+        Mistake(lambda error: "`strides` > `window_shape`" in str(error),
+                "the window is smaller than the stride, so some pixels would never be looked "
+                "at (with a 1 x 1 window nothing is pooled at all). Use "
+                "`window_shape=(2, 2)` with `strides=(2, 2)`."),
+    ),
+)
+
+
+# --- Question 2: how many poolings hide a small shift ---------------------------------------
+
+SHIFT = (1, 1)
+
+
+@lru_cache(maxsize=1)
+def poolings_for_shift() -> int:
+    """The answer to question 2, from the same helper the widget uses."""
+    return pooling.poolings_to_vanish(*SHIFT)
+
+
+def _changed_after(count) -> int:
+    return pooling.compare_shift(None, *SHIFT, int(count)).changed
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+INVARIANCE = CodingProblem(
+    variables=("poolings_needed",),
+    expected=poolings_for_shift,
+    tolerance=Tolerance(atol=1e-9, rtol=0),
+    hints=(
+        "In the widget, set `dx` and `dy` to 1, then raise `poolings` from 1 and watch the "
+        "readout: it says when the pooled circle is identical to the unshifted one.",
+        "Without the widget: `pooling.shift_vanishes(1, 1, n)` is `True` when the shift "
+        "has vanished after `n` poolings. Try `n` = 1, 2, 3, ...",
+    ),
+    solution="""```python
+poolings_needed = 3
+# or, computed:
+poolings_needed = next(n for n in range(1, 6) if pooling.shift_vanishes(1, 1, n))
+```
+After one pooling the shifted circle still differs in 15 pixels, after two in 4, and after
+three (8 x 8 blocks) in none. Each pooling replaces a block by its maximum, so a shift stays
+hidden as long as every edge of the circle stays inside the blocks it was in: the bigger the
+blocks, the larger the shift they can absorb. Here shifts of 2 to 6 pixels need 4 poolings,
+and a shift of 8 pixels along both axes still shows after 5.
+
+This invariance is approximate: whether a shift vanishes depends on where the edges lie
+relative to the block grid, so a shift that pushes an edge across a block border shows up
+even after many poolings. A network stacks pooling with many learned layers, and it is the
+combination that makes its features tolerant of small shifts.""",
+    mistakes=(
+        Mistake(lambda answer: answer.ndim != 0,
+                lambda answer: f"`poolings_needed` should be one whole number, not an array "
+                f"or a list (it has shape `{answer.shape}`)."),
+        Mistake(lambda answer: answer != np.round(answer),
+                lambda answer: f"`poolings_needed` is `{float(answer):g}`, but a number of "
+                "poolings is a whole number."),
+        Mistake(lambda answer: not 0 <= answer <= pooling.MOST_POOLINGS,
+                lambda answer: f"`poolings_needed` is `{float(answer):g}`; the answer is "
+                f"between 0 and {pooling.MOST_POOLINGS} (the widget's `poolings` range)."),
+        Mistake(lambda answer: answer == 0,
+                lambda: f"Without any pooling, the circle shifted by {SHIFT} differs from "
+                f"the unshifted one in {pooling.compare_shift(None, *SHIFT, 0).changed} "
+                "pixels: a shift always changes the picture itself. How many poolings "
+                "does it take to hide it?"),
+        Mistake(lambda answer, expected: answer < expected,
+                lambda answer: f"After {_plural(int(answer), 'pooling')} the shifted "
+                f"circle's result still differs from the unshifted one in "
+                f"{_plural(_changed_after(answer), 'pixel')}. Try more poolings."),
+        Mistake(lambda answer, expected: answer > expected,
+                lambda answer: f"After {_plural(int(answer), 'pooling')} the shift has "
+                "indeed vanished, but it has vanished already after fewer. Find the "
+                "smallest number."),
+    ),
+)
+
+
+# --- Question 3: pooling from scratch -------------------------------------------------------
+
+def _pair(size) -> tuple[int, int]:
+    return (size, size) if np.ndim(size) == 0 else tuple(size)
+
+
+# float64 references; a learner's float32 result is still well within this.
+POOL2D_TOLERANCE = Tolerance(atol=1e-5, rtol=1e-5)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call the checker makes to the learner's ``pool2d``, on random numbers.
+
+    ``stride`` and ``mode`` left as None are not passed, so the defaults get tested too.
+    """
+
+    shape: tuple[int, ...]
+    pool_size: int | tuple[int, int]
+    stride: int | tuple[int, int] | None = None
+    mode: str | None = None
+    seed: int = 0
+
+    @property
+    def kwargs(self) -> dict:
+        """The keyword arguments the checker passes (only those given)."""
+        return {name: value for name, value in (("stride", self.stride), ("mode", self.mode))
+                if value is not None}
+
+    @property
+    def call(self) -> str:
+        """The call as the learner would write it, e.g. ``pool2d(X, 3, stride=2)``."""
+        arguments = ["X", repr(self.pool_size)] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
+        return f"pool2d({', '.join(arguments)})"
+
+    @property
+    def where(self) -> str:
+        """The call and input shape, for messages."""
+        return f"`{self.call}` with `X` of shape `{self.shape}`"
+
+    @property
+    def is_max(self) -> bool:
+        """True for maximum pooling, asked for explicitly or by the default mode."""
+        return self.mode in (None, "max")
+
+    def input(self) -> np.ndarray:
+        """A fresh copy of this case's input (negative values too, so that a maximum
+        started from 0 shows)."""
+        return _random_input(self.shape, self.seed).copy()
+
+    def expected(self, stride="given", mode="given") -> np.ndarray:
+        """``tf.nn.pool``'s answer; ``stride`` or ``mode`` override the case's own."""
+        stride = self.stride if stride == "given" else stride
+        mode = ("max" if self.is_max else "avg") if mode == "given" else mode
+        return _reference(self.shape, self.seed, _pair(self.pool_size),
+                          None if stride is None else _pair(stride), mode)
+
+
+@cache
+def _random_input(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    # Centred below zero so that some windows hold only negative numbers: a maximum that
+    # starts from 0 instead of from the window's own values then shows.
+    return np.random.default_rng(seed).normal(loc=-0.5, size=shape)
+
+
+@cache
+def _reference(shape, seed, window, stride, mode) -> np.ndarray:
+    """``tf.nn.pool`` with VALID padding of the case's input, without the added axes."""
+    x = _random_input(shape, seed)
+    batch = x[np.newaxis, ..., np.newaxis] if x.ndim == 2 else x[np.newaxis]
+    result = tf.nn.pool(tf.constant(batch), window_shape=window,
+                        pooling_type="MAX" if mode == "max" else "AVG",
+                        strides=stride or window, padding="VALID").numpy()[0]
+    result = result[..., 0] if x.ndim == 2 else result
+    result.setflags(write=False)
+    return result
+
+
+CASES = (
+    Case((6, 6), 2),  # the simplest call: default stride and mode
+    Case((7, 9), 2, seed=1),  # odd sides: the last row and column fit no window
+    Case((8, 10), 3, stride=2, seed=2),  # overlapping windows: counting windows is subtle
+    Case((9, 8), (2, 3), mode="avg", seed=3),  # a rectangular window, averaged
+    Case((7, 8, 3), 2, mode="max", seed=4),  # channels, each pooled on its own
+    Case((10, 9, 2), (3, 2), stride=(2, 1), mode="avg", seed=5),  # everything at once
+)
+
+
+@dataclass(frozen=True)
+class Trial:
+    """What the learner's ``pool2d`` returned for one case."""
+
+    case: Case
+    result: np.ndarray | None  # None when the function returned None
+    mutated: bool  # the function changed the array it was given
+
+    @property
+    def correct(self) -> bool:
+        """True if the result matches ``tf.nn.pool`` within :data:`POOL2D_TOLERANCE`."""
+        return self.result is not None and POOL2D_TOLERANCE.close(self.result,
+                                                                  self.case.expected())
+
+
+def _extended(verdict: Verdict, text: str) -> Verdict:
+    """The same verdict with ``text`` added to its message."""
+    outcome = verdict.outcome
+    return Verdict(Outcome(outcome.status, outcome.message + text))
+
+
+def _read_result(result, case: Case) -> np.ndarray:
+    try:
+        return numeric_array(result, case.call)
+    except Verdict as verdict:
+        raise _extended(verdict, f" (`X` had shape `{case.shape}`.)") from None
+
+
+@lru_cache(maxsize=4)
+def trials(answer) -> tuple[Trial, ...]:
+    """Call the learner's wrapped ``pool2d`` once per case. Cached per wrapper, which the
+    core makes afresh at every check, so the mistakes below share one set of calls."""
+    done = []
+    for case in CASES:
+        given = case.input()
+        try:
+            result = answer(given, case.pool_size, **case.kwargs)
+        except Verdict as verdict:
+            if verdict.outcome.status is not Status.LEARNER_ERROR:
+                raise  # a returned blank: not attempted, whatever the call
+            raise _extended(verdict, f" The call was `{case.call}`.") from None  # which call
+        mutated = not np.array_equal(given, case.input())
+        done.append(Trial(case, None if result is None else _read_result(result, case),
+                          mutated))
+    return tuple(done)
+
+
+def _first(answer, test) -> Trial | None:
+    """The first trial that failed in the way ``test`` recognises."""
+    return next((t for t in trials(answer)
+                 if t.result is not None and not t.correct and test(t)), None)
+
+
+def wrong_signature(answer) -> str | None:
+    """The learner's parameter list if it cannot take the checker's calls, else None."""
+    try:
+        signature = inspect.signature(answer.function)
+    except (TypeError, ValueError):  # a builtin without a signature: let the calls decide
+        return None
+    try:
+        signature.bind(np.zeros((2, 2)), 2, stride=None, mode="max")
+    except TypeError:
+        return str(signature)
+    return None
+
+
+def _mixes_channels(t: Trial) -> bool:
+    if len(t.case.shape) != 3:
+        return False
+    expected = t.case.expected()
+    merged = expected.max(axis=-1) if t.case.is_max else expected.mean(axis=-1)
+    return (_close(t.result, merged)
+            or _close(t.result, np.repeat(merged[..., np.newaxis], t.case.shape[-1], axis=-1)))
+
+
+def _swaps_modes(t: Trial) -> bool:
+    return _close(t.result, t.case.expected(mode="avg" if t.case.is_max else "max"))
+
+
+def _max_from_zero(t: Trial) -> bool:
+    return t.case.is_max and _close(t.result, np.maximum(t.case.expected(), 0))
+
+
+def _default_stride_one(t: Trial) -> bool:
+    return t.case.stride is None and _close(t.result, t.case.expected(stride=1))
+
+
+def _ignores_stride(t: Trial) -> bool:
+    return t.case.stride is not None and _close(t.result, t.case.expected(stride=None))
+
+
+def _size_off_by_one(t: Trial) -> bool:
+    got, want = t.result.shape, t.case.expected().shape
+    return (len(got) == len(want) and got[2:] == want[2:] and got[:2] != want[:2]
+            and all(abs(g - w) <= 1 for g, w in zip(got[:2], want[:2], strict=True)))
+
+
+def _trial_message(test, describe):
+    """A mistake message built from the first trial that ``test`` recognises."""
+    return lambda answer: describe(_first(answer, test))
+
+
+POOL2D = CodingProblem(
+    variables=("pool2d",),
+    read=learner_function,
+    hints=(
+        "With VALID padding a window must fit entirely inside `X`. Along the height, windows "
+        "start at rows 0, sh, 2*sh, ... and the last one must end by row H, so there are "
+        "`(H - ph) // sh + 1` of them. The same goes for the width.",
+        "Loop over the output positions `i`, `j`; the window is "
+        "`X[i*sh : i*sh + ph, j*sw : j*sw + pw]`. Reduce it over its first two axes only, "
+        "`window.max(axis=(0, 1))` or `window.mean(axis=(0, 1))`, so that each channel is "
+        "pooled on its own.",
+        "Write the results into a new array, e.g. `np.zeros((out_h, out_w) + X.shape[2:])`, "
+        "and do not change `X` itself. Finish with `return`.",
+    ),
+    solution="""```python
+def pool2d(X, pool_size, stride=None, mode='max'):
+    X = np.asarray(X)
+    ph, pw = (pool_size, pool_size) if np.ndim(pool_size) == 0 else pool_size
+    if stride is None:
+        stride = (ph, pw)
+    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
+    reduce = np.max if mode == 'max' else np.mean
+    out_h = (X.shape[0] - ph) // sh + 1
+    out_w = (X.shape[1] - pw) // sw + 1
+    Y = np.zeros((out_h, out_w) + X.shape[2:])
+    for i in range(out_h):
+        for j in range(out_w):
+            window = X[i * sh:i * sh + ph, j * sw:j * sw + pw]
+            Y[i, j] = reduce(window, axis=(0, 1))
+    return Y
+```
+Without the loops, NumPy can cut out every window at once:
+`np.lib.stride_tricks.sliding_window_view(X, (ph, pw), axis=(0, 1))[::sh, ::sw]` has shape
+`(out_h, out_w, ..., ph, pw)`; reduce it over its last two axes.""",
+    mistakes=(
+        Mistake(lambda answer: wrong_signature(answer) is not None,
+                lambda answer: f"`pool2d` takes `{wrong_signature(answer)}`, but the checker "
+                "calls it as `pool2d(X, pool_size, stride=..., mode=...)`. Define it as "
+                "`def pool2d(X, pool_size, stride=None, mode='max'):`."),
+        Mistake(lambda answer: any(t.result is None for t in trials(answer)),
+                lambda answer: "`pool2d` returned `None` for "
+                f"{next(t for t in trials(answer) if t.result is None).case.where}. "
+                "Did you forget the `return` at the end of the function?"),
+        Mistake(lambda answer: any(t.mutated for t in trials(answer)),
+                lambda answer: "`pool2d` changed the array it was given, in "
+                f"{next(t for t in trials(answer) if t.mutated).case.where}. Pooling should "
+                "leave its input alone: write the results into a new array."),
+        Mistake(lambda answer: _first(answer, _mixes_channels) is not None,
+                _trial_message(_mixes_channels, lambda t:
+                    f"For {t.case.where}, the channels were pooled together: each output "
+                    "pixel mixes all channels. Pool each channel on its own by reducing the "
+                    "window over its first two axes only, e.g. `window.max(axis=(0, 1))`, so "
+                    f"the result has shape `{t.case.expected().shape}`.")),
+        Mistake(lambda answer: _first(answer, _swaps_modes) is not None,
+                _trial_message(_swaps_modes, lambda t:
+                    f"For {t.case.where}, `pool2d` computed the "
+                    f"{'mean' if t.case.is_max else 'maximum'} of each window instead of "
+                    f"the {'maximum' if t.case.is_max else 'mean'}. `mode='max'` (the "
+                    "default) takes the largest value, `mode='avg'` the average.")),
+        Mistake(lambda answer: _first(answer, _max_from_zero) is not None,
+                _trial_message(_max_from_zero, lambda t:
+                    f"For {t.case.where}, the result is never below 0, but a window that "
+                    "holds only negative numbers has a negative maximum. Did the maximum "
+                    "start from 0? Take it over the window's own values: "
+                    "`window.max(axis=(0, 1))`.")),
+        Mistake(lambda answer: _first(answer, _default_stride_one) is not None,
+                _trial_message(_default_stride_one, lambda t:
+                    f"For {t.case.where}, the windows moved one pixel at a time. When "
+                    "`stride` is `None`, the stride is the pool size, so the windows do "
+                    "not overlap.")),
+        Mistake(lambda answer: _first(answer, _ignores_stride) is not None,
+                _trial_message(_ignores_stride, lambda t:
+                    f"For {t.case.where}, the windows moved by the pool size, not by the "
+                    "stride given. Use `stride` when it is not `None`.")),
+        Mistake(lambda answer: _first(answer, _size_off_by_one) is not None,
+                _trial_message(_size_off_by_one, lambda t:
+                    f"For {t.case.where}, the result has shape `{t.result.shape}`, but "
+                    f"VALID pooling gives `{t.case.expected().shape}`. Only windows that "
+                    "fit entirely inside `X` count: along the height there are "
+                    "`(H - ph) // sh + 1` of them, and likewise along the width.")),
+        Mistake(lambda answer: _first(answer, lambda t: True) is not None,
+                _trial_message(lambda t: True, lambda t:
+                    f"`pool2d` differs from `tf.nn.pool` on input shape `{t.case.shape}`, "
+                    f"pool_size `{t.case.pool_size!r}`: "
+                    + describe_difference(t.case.call, t.result, t.case.expected(),
+                                          POOL2D_TOLERANCE))),
+    ),
+)
+
+
+# --- Question 4: average or maximum ---------------------------------------------------------
+
+AVERAGE_OR_MAX = ThoughtProblem(
+    hints=(
+        "Run `widgets.translation_widget(mode='avg')` (or "
+        "`pooling.invariance_table([(1, 1)], mode='avg')`) and shift the circle by one "
+        "pixel. Does the change ever disappear?",
+        "Which question does each pooling answer about a block: \"is the circle anywhere in "
+        "it?\" or \"how much of the block does the circle cover?\"",
+    ),
+    solution="""With average pooling the one-pixel shift of the circle never disappears:
+after five poolings all 4 pixels of the 2 x 2 result still differ, if only by about 0.02.
+Maximum pooling asks whether a feature is *anywhere* in a block, and a small shift rarely
+changes that answer.
+Average pooling asks *how much* of the block the feature covers, and almost any shift changes
+that a little; larger blocks only make the change smaller.
+
+That is why convolutional networks condense with maximum pooling between their
+convolutional layers: it keeps the strongest detections and forgets exactly where they were.
+Average pooling is still useful where the amount matters, for example global average
+pooling at the end of a network, which averages each feature map into one number.""",
+)
+
+q_1 = Question(1, CONDENSE)
+q_2 = Question(2, INVARIANCE)
+q_3 = Question(3, POOL2D)
+q_4 = Question(4, AVERAGE_OR_MAX)

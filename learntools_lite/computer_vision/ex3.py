@@ -1,0 +1,493 @@
+"""Exercise 3: global average pooling, from feature maps to features a classifier can use.
+
+Learner variables: ``pooled`` (q_1), ``flatten_params`` and ``gap_params`` (q_2),
+``features`` and ``best_feature`` (q_3). The expected values are computed from the learner's
+own ``feature_maps``, ``images`` and ``labels`` (made in the set-up cell), so re-running the
+set-up with other seeds still checks correctly. Labels: 0 is a car, 1 a truck.
+"""
+
+import hashlib
+
+import numpy as np
+
+from ..core import CodingProblem, Mistake, Question, ThoughtProblem, Tolerance, ____
+from ..core.outcome import incorrect
+from ..core.values import Verdict, numeric_array
+from .vehicle_dataset import CLASS_NAMES, IMAGE_SIZE, cached_vehicle_base
+
+__all__ = ["q_1", "q_2", "q_3", "q_4", "____"]
+
+# A float32 mean of 25 numbers is off by about 1e-7; these bounds allow any library's
+# order of summation and still tell a mean from a sum or a maximum.
+POOL_TOLERANCE = Tolerance(atol=1e-5, rtol=1e-4)
+# Parameter counts are whole numbers: only the exact count is right.
+EXACT = Tolerance(atol=0, rtol=0)
+# The learner runs the same base on the same images, but perhaps in other batch sizes
+# (``predict`` uses 32), which may change float32 round-off in the convolutions.
+FEATURE_TOLERANCE = Tolerance(atol=1e-4, rtol=1e-3)
+
+
+def _close(answer, target, tolerance=POOL_TOLERANCE) -> bool:
+    return tolerance.close(answer, np.asarray(target, dtype=np.float64))
+
+
+def layer_output(value, name: str) -> np.ndarray:
+    """Read an answer like :func:`numeric_array`, but explain a Keras layer or model that
+    was stored instead of its output (``keras.layers.GlobalAvgPool2D()`` without a call)."""
+    if callable(value) and hasattr(value, "count_params"):  # a Keras layer or model
+        raise Verdict(incorrect(
+            f"`{name}` is a Keras `{type(value).__name__}`, not its output. Call it on the "
+            f"data, as in `{name} = keras.layers.GlobalAvgPool2D()(...)`, to get the numbers."
+        ))
+    return numeric_array(value, name)
+
+
+# --- Question 1: pooling a stack of feature maps -------------------------------------------
+
+def feature_stack(feature_maps: np.ndarray) -> np.ndarray:
+    """``feature_maps`` if it is a 4-D [batch, height, width, channels] stack, else a verdict."""
+    if feature_maps.ndim != 4:
+        raise Verdict(incorrect(
+            f"`feature_maps` should be the 4-D stack `[batch, height, width, channels]` made "
+            f"in the set-up cell, but it has shape `{feature_maps.shape}`. Re-run the set-up "
+            "cell, then your answer."
+        ))
+    return feature_maps
+
+
+def global_average(feature_maps: np.ndarray) -> np.ndarray:
+    """Global average pooling: the mean of each map over height and width, [batch, channels]."""
+    return feature_stack(feature_maps).mean(axis=(1, 2))
+
+
+def _local_pooling(answer, feature_maps) -> bool:
+    """A pooling window smaller than the map (``AvgPool2D``/``MaxPool2D``) left a grid > 1 x 1."""
+    batch, height, width, channels = feature_maps.shape
+    return (answer.ndim == 4 and answer.shape[0] == batch and answer.shape[3] == channels
+            and answer.shape[1:3] != (1, 1) and answer.shape[1] <= height
+            and answer.shape[2] <= width and answer.shape[1:3] != (height, width))
+
+
+POOLED = CodingProblem(
+    variables=("pooled",),
+    inputs=("feature_maps",),
+    read=layer_output,
+    expected=global_average,
+    tolerance=POOL_TOLERANCE,
+    hints=(
+        "Global average pooling replaces each whole feature map by one number, its average. "
+        "With `feature_maps` of shape `[1, 5, 5, 8]` you should get 8 numbers for the one "
+        "image: shape `[1, 8]`.",
+        "Use the Keras layer `keras.layers.GlobalAvgPool2D()` and call it on `feature_maps`, "
+        "or average over the height and width axes yourself: "
+        "`tf.reduce_mean(feature_maps, axis=[1, 2])`.",
+    ),
+    solution="""```python
+pooled = keras.layers.GlobalAvgPool2D()(feature_maps)
+```
+The same numbers without Keras: `tf.reduce_mean(feature_maps, axis=[1, 2])`, or in NumPy
+`np.mean(feature_maps, axis=(1, 2))`. Axes 1 and 2 are height and width; axis 0 (the batch)
+and axis 3 (the channels) are kept, so each image gets one number per feature.""",
+    mistakes=(
+        Mistake(lambda answer, feature_maps: _close(answer, feature_maps.max(axis=(1, 2))),
+                "`pooled` holds the *largest* value of each feature map: that is global max "
+                "pooling (`GlobalMaxPool2D` or `reduce_max`). This question asks for the "
+                "*average* of each map: use `keras.layers.GlobalAvgPool2D()`."),
+        Mistake(lambda answer, feature_maps: _close(answer, feature_maps.sum(axis=(1, 2))),
+                lambda feature_maps: "`pooled` holds the *sum* of each feature map, "
+                f"{feature_maps.shape[1] * feature_maps.shape[2]} times the average. Use "
+                "`tf.reduce_mean` (not `reduce_sum`), or `keras.layers.GlobalAvgPool2D()`."),
+        Mistake(lambda answer, feature_maps: answer.shape == feature_maps.shape,
+                "`pooled` has the same shape as `feature_maps`: nothing was pooled. Global "
+                "average pooling replaces each whole map by its average."),
+        Mistake(lambda answer, feature_maps: answer.shape == (feature_maps.shape[0], 1, 1,
+                                                              feature_maps.shape[3]),
+                lambda answer, expected: f"`pooled` has shape `{answer.shape}`: the averaged "
+                "height and width axes are still there with size 1, as `keepdims=True` leaves "
+                f"them. Drop `keepdims` so the result has shape `{expected.shape}`, the same as "
+                "`GlobalAvgPool2D` gives."),
+        Mistake(lambda answer, feature_maps: answer.shape == (feature_maps.shape[0],
+                                                              feature_maps[0].size),
+                lambda answer, feature_maps: f"`pooled` has all {answer.shape[1]} values of the "
+                "feature maps laid out in a row: that is `Flatten`, which keeps every position. "
+                f"Pooling should condense each map to one number, giving "
+                f"{feature_maps.shape[3]} values per image."),
+        Mistake(_local_pooling,
+                lambda answer: f"`pooled` still has a `{answer.shape[1]} x {answer.shape[2]}` "
+                "grid per channel: a pooling layer with a window (`AvgPool2D` or `MaxPool2D`) "
+                "only condenses neighbourhoods. *Global* pooling uses the whole map as one "
+                "window: `keras.layers.GlobalAvgPool2D()`."),
+        Mistake(lambda answer, feature_maps: answer.shape == feature_maps.shape[:3],
+                "`pooled` has one value per *position* instead of one per *channel*: it "
+                "averages across the channels (`axis=-1` or `axis=3`). Average over height and "
+                "width instead: `axis=[1, 2]`."),
+        Mistake(lambda answer, feature_maps: answer.shape == feature_maps.shape[:1],
+                "`pooled` has one number per image: the channels were averaged together too "
+                "(`axis=[1, 2, 3]`). Keep the channels apart and average over `axis=[1, 2]` "
+                "only, so each feature keeps its own value."),
+        Mistake(lambda answer: answer.shape == (),
+                "`pooled` is a single number: the mean of every value in `feature_maps`, as "
+                "`reduce_mean` gives when no `axis` is passed. Average over `axis=[1, 2]`."),
+        Mistake(lambda answer, feature_maps: answer.shape == feature_maps.shape[1:],
+                "`pooled` was averaged over the batch axis (`axis=0`), which here holds only "
+                "one image. Average over height and width, `axis=[1, 2]`."),
+        Mistake(lambda answer, expected: answer.shape == expected.shape[1:]
+                and _close(answer, expected[0]),
+                lambda expected: "`pooled` has the right numbers but has lost the batch "
+                f"axis: its shape should be `{expected.shape}`, one row per image. Do not "
+                "squeeze or index the result."),
+        Mistake(lambda answer, feature_maps: answer.shape in {
+                    (feature_maps.shape[0], feature_maps.shape[1], feature_maps.shape[3]),
+                    (feature_maps.shape[0], feature_maps.shape[2], feature_maps.shape[3])},
+                "`pooled` was averaged over only one of height and width. Average over both "
+                "axes at once: `axis=[1, 2]`."),
+    ),
+)
+
+
+# --- Question 2: parameters of a head after Flatten or after pooling -----------------------
+
+def head_parameters(feature_maps: np.ndarray) -> dict:
+    """Weights plus the bias of ``Dense(1)`` after ``Flatten`` and after ``GlobalAvgPool2D``."""
+    _, height, width, channels = feature_stack(feature_maps).shape
+    return {"flatten_params": height * width * channels + 1, "gap_params": channels + 1}
+
+
+def _sizes(feature_maps) -> tuple[int, int, int]:
+    """(values per image after Flatten, positions per map, channels)."""
+    _, height, width, channels = feature_maps.shape
+    return height * width * channels, height * width, channels
+
+
+def _not_one_number(flatten_params, gap_params) -> list[str]:
+    return [name for name, value in (("flatten_params", flatten_params),
+                                     ("gap_params", gap_params)) if value.ndim]
+
+
+def _not_whole(flatten_params, gap_params) -> list[str]:
+    return [name for name, value in (("flatten_params", flatten_params),
+                                     ("gap_params", gap_params))
+            if not float(value).is_integer()]
+
+
+def _names(names: list[str]) -> str:
+    return " and ".join(f"`{name}`" for name in names)
+
+
+HEAD_PARAMETERS = CodingProblem(
+    variables=("flatten_params", "gap_params"),
+    inputs=("feature_maps",),
+    expected=head_parameters,
+    tolerance=EXACT,
+    hints=(
+        "A `Dense(1)` layer has one weight for each number it receives, plus one bias. "
+        "Count how many numbers reach it: after `Flatten`, every value of the 5 x 5 x 8 "
+        "maps; after `GlobalAvgPool2D`, one number per channel.",
+        "Let Keras count for you: build `keras.Sequential([keras.Input(shape=(5, 5, 8)), "
+        "keras.layers.Flatten(), keras.layers.Dense(1)])` and call `.count_params()`; do the "
+        "same with `GlobalAvgPool2D()` in place of `Flatten()`.",
+    ),
+    solution="""A `Dense(1)` head has one weight per input plus one bias. `Flatten` passes on
+all 5 x 5 x 8 = 200 values, so the head has 200 + 1 = 201 parameters; global average pooling
+passes on one value per channel, so the head has 8 + 1 = 9.
+```python
+def head_size(pooling_layer):
+    head = keras.Sequential([
+        keras.Input(shape=feature_maps.shape[1:]),
+        pooling_layer,
+        keras.layers.Dense(1),
+    ])
+    return head.count_params()
+
+flatten_params = head_size(keras.layers.Flatten())          # 201
+gap_params = head_size(keras.layers.GlobalAvgPool2D())      # 9
+```
+Neither `Flatten` nor `GlobalAvgPool2D` has parameters of its own. On the 8 x 8 x 16 maps of
+the pretrained base the gap widens: 1,025 against 17.""",
+    mistakes=(
+        Mistake(lambda flatten_params, gap_params: _not_one_number(flatten_params, gap_params),
+                lambda flatten_params, gap_params:
+                f"{_names(_not_one_number(flatten_params, gap_params))} should be a single "
+                "whole number (a count), not an array or a list."),
+        Mistake(lambda flatten_params, gap_params: _not_whole(flatten_params, gap_params),
+                lambda flatten_params, gap_params:
+                f"{_names(_not_whole(flatten_params, gap_params))} is not a whole number. "
+                "A parameter count is a number of weights, so it is an integer."),
+        Mistake(lambda flatten_params, gap_params, expected:
+                flatten_params == expected["gap_params"]
+                and gap_params == expected["flatten_params"],
+                "The two counts are swapped. `Flatten` keeps every value of the feature maps, "
+                "so the head after it needs far *more* weights than the head after global "
+                "average pooling."),
+        Mistake(lambda flatten_params, gap_params, expected:
+                flatten_params == expected["flatten_params"] - 1
+                and gap_params == expected["gap_params"] - 1,
+                "Both counts are one short: they leave out the bias. A `Dense(1)` layer has one "
+                "weight per input *plus* one bias, and Keras counts the bias as a parameter."),
+        Mistake(lambda flatten_params, expected: flatten_params == expected["flatten_params"] - 1,
+                "`flatten_params` is one short: it counts the weights but not the bias. Add "
+                "the `Dense(1)` layer's one bias."),
+        Mistake(lambda gap_params, expected: gap_params == expected["gap_params"] - 1,
+                "`gap_params` is one short: it counts the weights but not the bias. Add the "
+                "`Dense(1)` layer's one bias."),
+        Mistake(lambda flatten_params, gap_params: flatten_params == 0 or gap_params == 0,
+                "A count of 0 is the number of parameters of the `Flatten` or "
+                "`GlobalAvgPool2D` layer itself: these layers only rearrange or average "
+                "values and learn nothing. Count the parameters of the `Dense(1)` head that "
+                "comes after them."),
+        Mistake(lambda flatten_params, gap_params, feature_maps:
+                flatten_params == 2 * _sizes(feature_maps)[0]
+                or gap_params == 2 * _sizes(feature_maps)[2],
+                "It looks like one bias was counted per input. A `Dense(1)` layer has one "
+                "weight per input but only one bias, for its one output unit."),
+        Mistake(lambda flatten_params, feature_maps:
+                float(flatten_params) in {_sizes(feature_maps)[1], _sizes(feature_maps)[1] + 1},
+                lambda feature_maps: "`flatten_params` counts the positions of one feature "
+                f"map only ({_sizes(feature_maps)[1]}). `Flatten` keeps the values of all "
+                f"{_sizes(feature_maps)[2]} channels at every position, and each gets a weight."),
+        Mistake(lambda gap_params, feature_maps:
+                float(gap_params) in {_sizes(feature_maps)[1], _sizes(feature_maps)[1] + 1},
+                lambda feature_maps: "`gap_params` counts the positions of a map "
+                f"({_sizes(feature_maps)[1]}), but global average pooling removes the "
+                "positions: it leaves one number per *channel*, and each gets a weight."),
+        Mistake(lambda gap_params: float(gap_params) in {1, 2},
+                lambda feature_maps: "`gap_params` treats the pooled output as a single number. "
+                "Global average pooling averages each channel separately, so the head "
+                f"receives {_sizes(feature_maps)[2]} numbers, one weight each, plus a bias."),
+    ),
+)
+
+
+# --- Question 3: pooled features of the pretrained base ------------------------------------
+
+# Feature maps of the base per batch of images, so repeated checks do not rerun the model.
+_MAPS_CACHE: dict[bytes, np.ndarray] = {}
+_MAPS_CACHE_SIZE = 4
+_LAST_BATCH: list = []  # [images array, its maps] from the latest call
+
+
+def image_batch(images: np.ndarray) -> np.ndarray:
+    """``images`` if the base can read them ([batch, 64, 64, 3]), else a verdict."""
+    if images.ndim != 4 or images.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE, 3):
+        raise Verdict(incorrect(
+            f"`images` should be the batch from the set-up cell, shape `[batch, {IMAGE_SIZE}, "
+            f"{IMAGE_SIZE}, 3]`, but it has shape `{images.shape}`. Re-run the set-up cell."
+        ))
+    return images
+
+
+def base_maps(images: np.ndarray) -> np.ndarray:
+    """The pretrained base's feature maps for ``images`` (float64), computed once per batch."""
+    # One check asks for the maps of the same array many times (expected value, then each
+    # mistake); recognising the object itself saves hashing its 4 MB every time.
+    if _LAST_BATCH and _LAST_BATCH[0] is images:
+        return _LAST_BATCH[1]
+    images = image_batch(images)
+    key = hashlib.blake2b(images.tobytes(), digest_size=16).digest()
+    if key not in _MAPS_CACHE:
+        if len(_MAPS_CACHE) >= _MAPS_CACHE_SIZE:
+            _MAPS_CACHE.pop(next(iter(_MAPS_CACHE)))  # forget the oldest batch
+        maps = cached_vehicle_base()(images.astype(np.float32), training=False)
+        _MAPS_CACHE[key] = np.asarray(maps, dtype=np.float64)
+    _LAST_BATCH[:] = [images, _MAPS_CACHE[key]]
+    return _MAPS_CACHE[key]
+
+
+def class_labels(labels: np.ndarray, count: int) -> np.ndarray:
+    """``labels`` as booleans (True = truck) if they match the images, else a verdict."""
+    if labels.shape != (count,) or not np.isin(labels, (0, 1)).all():
+        raise Verdict(incorrect(
+            f"`labels` should hold one 0 (car) or 1 (truck) per image, shape `[{count}]`, "
+            f"but it has shape `{labels.shape}`. Re-run the set-up cell."
+        ))
+    if labels.min() == labels.max():
+        raise Verdict(incorrect(
+            "`labels` holds only one class, so cars and trucks cannot be compared. "
+            "Re-run the set-up cell."
+        ))
+    return labels == 1
+
+
+def truck_minus_car(features: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Mean feature over the trucks minus mean feature over the cars, one value per feature."""
+    trucks = class_labels(labels, len(features))
+    return features[trucks].mean(axis=0) - features[~trucks].mean(axis=0)
+
+
+def pooled_base_features(images, labels) -> dict:
+    """The expected ``features`` (GAP of the base's maps) and ``best_feature``."""
+    features = base_maps(images).mean(axis=(1, 2))
+    difference = truck_minus_car(features, labels)
+    return {"features": features, "best_feature": int(np.argmax(np.abs(difference)))}
+
+
+def _features_right(features, expected) -> bool:
+    return _close(features, expected["features"], FEATURE_TOLERANCE)
+
+
+def _choice(best_feature, features, expected) -> int | None:
+    """The learner's feature index, once ``features`` is right and ``best_feature`` is one
+    whole number naming a feature; otherwise None (other mistakes explain those cases)."""
+    if not _features_right(features, expected) or best_feature.ndim:
+        return None
+    value = float(best_feature)
+    if not value.is_integer() or not 0 <= value < features.shape[1]:
+        return None
+    return int(value)
+
+
+def _wrong_sign(labels, expected) -> int:
+    """The feature a signed difference picks when it is taken the wrong way round."""
+    difference = truck_minus_car(expected["features"], labels)
+    if difference[int(expected["best_feature"])] < 0:
+        return int(np.argmax(difference))
+    return int(np.argmax(-difference))
+
+
+def _one_class_choices(labels, expected) -> dict[int, str]:
+    """Feature index -> class name, for the feature with the highest mean in one class."""
+    trucks = class_labels(labels, len(expected["features"]))
+    features = expected["features"]
+    return {int(np.argmax(features[~trucks].mean(axis=0))): f"{CLASS_NAMES[0]}s",
+            int(np.argmax(features[trucks].mean(axis=0))): f"{CLASS_NAMES[1]}s"}
+
+
+def _differences(best_feature, labels, expected) -> str:
+    difference = truck_minus_car(expected["features"], labels)
+    chosen = int(float(best_feature))
+    return (f"Feature {chosen}'s means for trucks and for cars differ by "
+            f"{abs(difference[chosen]):.3g}, but another feature's differ by "
+            f"{np.abs(difference).max():.3g}.")
+
+
+CARS_AND_TRUCKS = CodingProblem(
+    variables=("features", "best_feature"),
+    inputs=("images", "labels"),
+    read=layer_output,
+    expected=pooled_base_features,
+    tolerance=FEATURE_TOLERANCE,
+    hints=(
+        "`base(images)` gives feature maps of shape `[40, 8, 8, 16]`. Pool them with "
+        "`keras.layers.GlobalAvgPool2D()` to get one row of 16 numbers per image.",
+        "Split `features` by class with `labels == 1` (trucks) and `labels == 0` (cars), "
+        "average each group over the images (`axis=0`), and subtract. A feature far *lower* "
+        "for trucks tells them apart just as well as one far higher, so compare the size of "
+        "the differences: `np.abs`, then `np.argmax`.",
+    ),
+    solution="""```python
+features = keras.layers.GlobalAvgPool2D()(base(images)).numpy()
+difference = features[labels == 1].mean(axis=0) - features[labels == 0].mean(axis=0)
+best_feature = int(np.argmax(np.abs(difference)))
+```
+`.numpy()` turns the tensor into a NumPy array so that `labels == 1` can pick rows. The
+absolute value matters: "differs most" means the largest gap between the two classes, in
+either direction; a feature that fires for cars and stays silent for trucks is as useful to a
+classifier as the reverse. (A fairer score would also divide by the spread of each feature;
+the plain difference is enough here.)""",
+    mistakes=(
+        Mistake(lambda features, images: features.shape == base_maps(images).shape,
+                "`features` holds the base's whole feature maps, `[batch, 8, 8, 16]`: they "
+                "are not pooled yet. Apply `keras.layers.GlobalAvgPool2D()` to `base(images)`."),
+        Mistake(lambda features, expected: features.shape == (len(expected["features"]), 1, 1,
+                                                              expected["features"].shape[1]),
+                "`features` still has the averaged height and width axes, with size 1 "
+                "(`keepdims=True`). Use `keras.layers.GlobalAvgPool2D()`, which drops them."),
+        Mistake(lambda features, images: features.shape == (len(images),
+                                                            base_maps(images)[0].size),
+                "`features` is the base's output flattened: every position of every map, "
+                "1,024 numbers per image. Average each map instead with "
+                "`keras.layers.GlobalAvgPool2D()`, to get 16 numbers per image."),
+        Mistake(lambda features, images: _close(features, base_maps(images).max(axis=(1, 2)),
+                                                FEATURE_TOLERANCE),
+                "`features` holds the largest value of each map: global *max* pooling. This "
+                "exercise is about the *average*: use `keras.layers.GlobalAvgPool2D()`."),
+        Mistake(lambda features, images: _close(features, base_maps(images).sum(axis=(1, 2)),
+                                                FEATURE_TOLERANCE),
+                "`features` holds the *sum* of each map, 64 times its average. Use "
+                "`keras.layers.GlobalAvgPool2D()` or `tf.reduce_mean(..., axis=[1, 2])`."),
+        Mistake(lambda features, images: features.shape == (len(images), 3),
+                "`features` has 3 numbers per image, the average colour of each picture: the "
+                "images were pooled, not the base's feature maps. Pool `base(images)`."),
+        Mistake(lambda features, expected: features.shape == expected["features"].shape[1:],
+                "`features` has one row for all images together: it was averaged over the "
+                "images too (`axis=0`). Keep one row per image: pool over height and width only."),
+        Mistake(lambda features, images: features.shape == base_maps(images).shape[:3],
+                "`features` was averaged across the 16 channels at each position (`axis=-1`). "
+                "Average over height and width instead (`axis=[1, 2]`), keeping the channels."),
+        Mistake(lambda features, expected: features.ndim == 2
+                and features.shape[1] == expected["features"].shape[1]
+                and len(features) != len(expected["features"]),
+                lambda features, expected: f"`features` has {len(features)} rows, but "
+                f"`images` holds {len(expected['features'])} pictures. Pool the base's output "
+                "for the whole batch, `base(images)`, one row per image."),
+        Mistake(lambda best_feature, features, expected: _features_right(features, expected)
+                and best_feature.ndim > 0,
+                lambda best_feature: f"`best_feature` has shape `{best_feature.shape}`, but it "
+                "should be one number: the index of a feature. `np.argmax` of the 16 "
+                "differences gives it."),
+        Mistake(lambda best_feature, features, expected: _features_right(features, expected)
+                and _choice(best_feature, features, expected) is None,
+                lambda features: "`best_feature` should be the index of one of the "
+                f"{features.shape[1]} pooled features: a whole number from 0 to "
+                f"{features.shape[1] - 1}."),
+        Mistake(lambda best_feature, features, labels, expected:
+                _choice(best_feature, features, expected)
+                == int(np.argmin(np.abs(truck_minus_car(expected["features"], labels)))),
+                "`best_feature` is the feature whose means differ the *least* between cars "
+                "and trucks (`argmin`). Look for the largest difference, with `np.argmax`."),
+        Mistake(lambda best_feature, features, expected: _choice(best_feature, features,
+                                                                 expected)
+                == int(np.argmax(expected["features"].mean(axis=0))),
+                "`best_feature` is the feature with the highest average over *all* images. "
+                "A feature can be strong everywhere and still be the same for cars and "
+                "trucks; compare the car average with the truck average instead."),
+        Mistake(lambda best_feature, features, labels, expected:
+                _choice(best_feature, features, expected)
+                == _wrong_sign(labels, expected),
+                "`best_feature` is the feature with the largest difference in one direction "
+                "only (a signed difference). Another feature differs more in the other "
+                "direction, and a big gap either way separates the classes. Compare sizes: "
+                "take `np.abs` of the differences before `np.argmax`."),
+        Mistake(lambda best_feature, features, labels, expected:
+                _choice(best_feature, features, expected) in _one_class_choices(labels, expected),
+                lambda best_feature, labels, expected: "`best_feature` is the feature with "
+                "the highest average over the "
+                f"{_one_class_choices(labels, expected)[int(float(best_feature))]} alone. "
+                "It matters how much a feature *differs* between the classes: subtract the "
+                "car average from the truck average."),
+        Mistake(lambda best_feature, features, expected: _choice(best_feature, features,
+                                                                 expected) is not None,
+                lambda best_feature, labels, expected:
+                _differences(best_feature, labels, expected)
+                + " Compute the difference of the class averages for every feature, then "
+                "take `np.argmax` of its absolute value."),
+    ),
+)
+
+
+# --- Question 4: what a pooled value means ----------------------------------------------------
+
+TRANSLATION = ThoughtProblem(
+    hints=(
+        "A pooled value is the average of one feature map. What happens to that average "
+        "when the truck moves 10 pixels to the right, and what happens to the individual "
+        "positions of the map?",
+    ),
+    solution="""Each pooled value says how strongly, *on average over the whole picture*, the
+base found one of the patterns it learned (perhaps the edge of a wheel, or the long flat side of
+a cargo box). It no longer says *where* in the picture the pattern was.
+
+Moving the truck shifts its activations across the feature map, but as long as the truck stays
+in view the map holds about the same activations in other places, so their average hardly
+changes. The head after global average pooling therefore sees almost the same 16 numbers
+wherever the truck is: it is close to *invariant to translation*. A head after `Flatten`
+instead has one weight per position, so it must learn separately that a truck on the left and
+a truck on the right are both trucks, with many more parameters (question 2) and more data.
+The price is that GAP throws away the layout, which a task such as "is the car *left* of the
+truck?" would need.""",
+)
+
+q_1 = Question(1, POOLED)
+q_2 = Question(2, HEAD_PARAMETERS)
+q_3 = Question(3, CARS_AND_TRUCKS)
+q_4 = Question(4, TRANSLATION)

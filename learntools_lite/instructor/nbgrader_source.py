@@ -1,0 +1,97 @@
+"""Derive an nbgrader source notebook from an author's source notebook.
+
+The author writes plain cells: an answer cell with a solution region, then a check cell
+``q_<n>.check()``. This module adds nbgrader's metadata by convention, so every exercise
+follows the same grading contract:
+
+* the answer cell of question *n* is a solution cell with ``grade_id`` ``q_<n>``;
+* its check cell becomes the locked, autograded test cell ``q_<n>_test``, worth
+  ``metadata.cvcourse.points`` (default 1). Learners see ``q_<n>.check()``; a hidden test,
+  removed from the release and restored by nbgrader when grading, calls
+  ``q_<n>.assert_check_passed()``, so a submission scores exactly when the check says Correct;
+* a thought question gets a manually graded written-answer cell ``q_<n>_answer`` before its
+  check cell, holding the model answer for graders.
+"""
+
+import copy
+import importlib
+import re
+
+import nbformat
+
+from ..core import Question
+from .versions import METADATA_KEY, SourceError, check_answer_cell, has_solution_region
+
+CHECK_CELL = re.compile(r"^q_(\d+)\.check\(\)$")
+SCHEMA = 3
+
+
+def thought_questions(author) -> dict[int, str]:
+    """Number -> model answer of each thought question of the notebook's exercise module."""
+    module_name = author.metadata.get(METADATA_KEY, {}).get("exercise")
+    if not module_name:
+        raise SourceError(f"notebook metadata needs {METADATA_KEY}.exercise, the module path")
+    module = importlib.import_module(module_name)
+    return {q.number: q.problem.solution for q in vars(module).values()
+            if isinstance(q, Question) and q.problem.is_thought}
+
+
+def _nbgrader(grade_id: str, *, solution: bool, grade: bool, locked: bool, points=None) -> dict:
+    metadata = {"grade": grade, "grade_id": grade_id, "locked": locked,
+                "schema_version": SCHEMA, "solution": solution}
+    if points is not None:
+        metadata["points"] = points
+    return metadata
+
+
+def _take_points(cell) -> int:
+    ours = cell.metadata.get(METADATA_KEY, {})
+    points = ours.pop("points", 1)
+    if not ours:
+        cell.metadata.pop(METADATA_KEY, None)
+    return points
+
+
+def _hidden_test(number: int) -> str:
+    return (f"q_{number}.check()\n### BEGIN HIDDEN TESTS\n"
+            f"q_{number}.assert_check_passed()\n### END HIDDEN TESTS")
+
+
+def nbgrader_source(author) -> nbformat.NotebookNode:
+    """The author's notebook with nbgrader metadata and hidden tests added by convention."""
+    thoughts = thought_questions(author)
+    result = copy.deepcopy(author)
+    cells, answer = [], None
+    for index, cell in enumerate(result.cells):
+        check = CHECK_CELL.match(cell.source.strip()) if cell.cell_type == "code" else None
+        if cell.cell_type == "code" and has_solution_region(cell.source):
+            check_answer_cell(cell, f"cell {index}")
+            if answer is not None:
+                raise SourceError("two answer cells before one q_<n>.check() cell")
+            answer = cell
+        elif check:
+            number, points = int(check.group(1)), _take_points(cell)
+            if number in thoughts:
+                cells.append(_written_answer(number, points, thoughts[number]))
+            elif answer is None:
+                raise SourceError(f"q_{number}.check() has no answer cell above it")
+            else:
+                answer.metadata["nbgrader"] = _nbgrader(
+                    f"q_{number}", solution=True, grade=False, locked=False)
+                cell.source = _hidden_test(number)
+                cell.metadata["nbgrader"] = _nbgrader(
+                    f"q_{number}_test", solution=False, grade=True, locked=True, points=points)
+            answer = None
+        cells.append(cell)
+    if answer is not None:
+        raise SourceError("an answer cell has no q_<n>.check() cell below it")
+    result.cells = cells
+    return result
+
+
+def _written_answer(number: int, points: int, model_answer: str):
+    cell = nbformat.v4.new_markdown_cell(model_answer)
+    cell.id = f"q-{number}-answer"
+    cell.metadata["nbgrader"] = _nbgrader(
+        f"q_{number}_answer", solution=True, grade=True, locked=False, points=points)
+    return cell
