@@ -29,8 +29,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="cvcourse", description=__doc__)
     parser.add_argument("--root", default=".", help="the course repository (default: here)")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("build", help="regenerate exercises/, solutions/ and the lessons' "
-                                      "outputs from course/notebooks and course/lessons")
+    build_parser = commands.add_parser(
+        "build", help="regenerate course/source/, exercises/, solutions/ and the lessons' "
+                      "outputs from course/notebooks and course/lessons")
+    build_parser.add_argument("notebooks", nargs="*",
+                              help="names (file stems) of the notebooks to build; default all")
     commands.add_parser("lab", help="open JupyterLab on the course (extra arguments are "
                                     "passed to jupyter lab)")
     args, extra = parser.parse_known_args(argv)
@@ -42,7 +45,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         from .instructor.build import build
 
-        build(root)
+        build(root, tuple(args.notebooks))
 
 
 if __name__ == "__main__":

@@ -37,13 +37,19 @@ class CourseLayout:
     def course(self) -> Path:
         return self.root / "course"
 
+    only: tuple[str, ...] = ()  # notebook names to build; empty means all
+
+    def _pick(self, folder: str) -> list[Path]:
+        found = sorted((self.course / folder).glob("*.ipynb"))
+        return [path for path in found if not self.only or path.stem in self.only]
+
     @property
     def sources(self) -> list[Path]:
-        return sorted((self.course / "notebooks").glob("*.ipynb"))
+        return self._pick("notebooks")
 
     @property
     def lessons(self) -> list[Path]:
-        return sorted((self.course / "lessons").glob("*.ipynb"))
+        return self._pick("lessons")
 
     def nbgrader_source(self, source: Path) -> Path:
         return self.course / "source" / source.stem / source.name
@@ -75,9 +81,9 @@ def write(notebook, path: Path) -> None:
 
 
 def write_nbgrader_sources(layout: CourseLayout) -> None:
-    """Regenerate ``course/source/`` from the author's notebooks (and nothing else there)."""
-    shutil.rmtree(layout.course / "source", ignore_errors=True)
+    """Regenerate each assignment folder of ``course/source/`` from its author notebook."""
     for source in layout.sources:
+        shutil.rmtree(layout.nbgrader_source(source).parent, ignore_errors=True)
         write(nbgrader_source(read(source)), layout.nbgrader_source(source))
 
 
@@ -90,9 +96,13 @@ def write_exercises(layout: CourseLayout) -> None:
             shutil.copyfile(release / source.name, layout.exercise(source))
 
 
-def build(root: Path, say=print) -> None:
-    """Write every generated notebook version and re-execute the lessons."""
-    layout = CourseLayout(root)
+def build(root: Path, only: tuple[str, ...] = (), say=print) -> None:
+    """Write every generated notebook version and re-execute the lessons; ``only`` names
+    the notebooks (file stems) to build, when not all of them."""
+    layout = CourseLayout(root, only)
+    unknown = set(only) - {p.stem for p in (*layout.sources, *layout.lessons)}
+    if unknown:
+        raise SystemExit(f"cvcourse: no notebook called {', '.join(sorted(unknown))}")
     write_nbgrader_sources(layout)
     write_exercises(layout)
     for source in layout.sources:
