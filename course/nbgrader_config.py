@@ -6,12 +6,14 @@ is a working course of its own.
 
 import os
 
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     CheckCellMetadata,
     ClearHiddenTests,
     ClearMarkScheme,
     ClearOutput,
     ComputeChecksums,
+    GetGrades,
     IncludeHeaderFooter,
     InstantiateTests,
     LockCells,
@@ -47,5 +49,8 @@ c.IgnorePattern.pattern = (
 # The slowest legitimate cell (the set-up cell: importing TensorFlow, loading the model)
 # takes under 10 s on a 2-core CPU; 30 s stops an endless loop without cutting it short.
 c.Execute.timeout = 30
+# nbgrader's feedback shows test cells as graded, hidden tests included; hide them.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
 # A student who deletes a graded cell gets it back, so it is graded as if untouched.
 c.OverwriteCells.add_missing_cells = True

@@ -1,9 +1,15 @@
-"""The ``cvcourse`` command: ``cvcourse build`` and ``cvcourse lab``."""
+"""The ``cvcourse`` command: build the notebooks, open JupyterLab, and release, grade and
+give feedback with nbgrader."""
 
 import argparse
 import os
 import sys
 from pathlib import Path
+
+# nbgrader's Execute and our build run learners' code in kernels that inherit this
+# environment: keep TensorFlow's start-up lines off their stderr.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 
 def _course_root(path: str) -> Path:
@@ -19,33 +25,75 @@ def lab(root: Path, extra: list[str]) -> None:
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # JupyterLab refuses root unless told
-    # TensorFlow's start-up lines would otherwise fill the terminal and notebook stderr.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.execv(sys.executable, command + extra)
 
 
-def main(argv: list[str] | None = None) -> None:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cvcourse", description=__doc__)
     parser.add_argument("--root", default=".", help="the course repository (default: here)")
     commands = parser.add_subparsers(dest="command", required=True)
-    build_parser = commands.add_parser(
+    build = commands.add_parser(
         "build", help="regenerate course/source/, exercises/, solutions/ and the lessons' "
                       "outputs from course/notebooks and course/lessons")
-    build_parser.add_argument("notebooks", nargs="*",
-                              help="names (file stems) of the notebooks to build; default all")
+    build.add_argument("notebooks", nargs="*",
+                       help="names (file stems) of the notebooks to build; default all")
     commands.add_parser("lab", help="open JupyterLab on the course (extra arguments are "
                                     "passed to jupyter lab)")
+    commands.add_parser("release", help="generate the student version of every assignment")
+    grade = commands.add_parser("grade", help="import submissions, autograde, and report")
+    grade.add_argument("assignment")
+    grade.add_argument("--submissions", type=Path,
+                       help="a folder laid out STUDENT/ASSIGNMENT/*.ipynb, or an LMS zip "
+                            "of files named STUDENT_..._NOTEBOOK.ipynb")
+    feedback = commands.add_parser("feedback", help="write HTML feedback for each student")
+    feedback.add_argument("assignment")
+    return parser
+
+
+def _grade(course: Path, assignment: str, submissions: Path | None) -> int:
+    from .instructor import report
+    from .instructor.grading import grade
+
+    scores, problems = grade(course, assignment, submissions)
+    print(report.table(scores))
+    report.write_csv(scores, course / "grades.csv")
+    report.write_png(scores, course / "report.png", f"{assignment}: {len(scores)} students")
+    print(f"wrote {course / 'grades.csv'} and {course / 'report.png'}")
+    for line in problems:
+        print(f"problem: {line}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = _parser()
     args, extra = parser.parse_known_args(argv)
     root = _course_root(args.root)
     if args.command == "lab":
         lab(root, extra)
-    elif extra:
+        return
+    if extra:
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
-    else:
-        from .instructor.build import build
+    from .instructor.nbgrader_course import CourseError
 
-        build(root, tuple(args.notebooks))
+    course = root / "course"
+    try:
+        if args.command == "build":
+            from .instructor.build import build
+
+            build(root, tuple(args.notebooks))
+        elif args.command == "release":
+            from .instructor.grading import release
+
+            release(course)
+        elif args.command == "grade":
+            submissions = args.submissions.resolve() if args.submissions else None
+            sys.exit(_grade(course, args.assignment, submissions))
+        elif args.command == "feedback":
+            from .instructor.grading import feedback
+
+            feedback(course, args.assignment)
+    except CourseError as error:
+        raise SystemExit(f"cvcourse: {error}") from None
 
 
 if __name__ == "__main__":

@@ -12,6 +12,14 @@ from .outcome import Outcome, checker_error, not_attempted
 SOLUTIONS_SWITCH = "LEARNTOOLS_SOLUTIONS"
 
 
+class CheckFailed(AssertionError):
+    """Raised by ``assert_check_passed``: shows the feedback text, not a traceback, so a
+    failing autograder test reads like the learner's own check (and reveals no test code)."""
+
+    def _render_traceback_(self):
+        return str(self).splitlines()
+
+
 def solutions_enabled() -> bool:
     return os.environ.get(SOLUTIONS_SWITCH, "on").strip().lower() not in {"off", "0", "false", "no"}
 
@@ -75,7 +83,7 @@ class Question:
         """Raise ``AssertionError`` with the feedback text unless the check passes."""
         outcome = self.evaluate()
         if not outcome.passed:
-            raise AssertionError(str(for_outcome(outcome)))
+            raise CheckFailed(str(for_outcome(outcome)))
 
     def assert_check_failed(self) -> None:
         """Raise ``AssertionError`` if the check passes (used to test wrong answers)."""
