@@ -8,6 +8,7 @@ inherit it too.
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,19 @@ os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
 os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
 
 REPO = Path(__file__).resolve().parent
+
+
+@contextmanager
+def kernel_stderr_visible():
+    """Kernels started inside this block forward C-level stderr (TensorFlow's C++ log) into
+    cell outputs, as they do outside pytest: ipykernel stops watching the stderr file
+    descriptor when it sees PYTEST_CURRENT_TEST, which pytest sets for every test phase."""
+    saved = os.environ.pop("PYTEST_CURRENT_TEST", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["PYTEST_CURRENT_TEST"] = saved
 
 
 @pytest.fixture

@@ -35,3 +35,46 @@ def test_build_refuses_unknown_arguments(capsys):
     with pytest.raises(SystemExit):
         cli.main(["--root", str(REPO), "build", "--fast"])
     assert "unrecognised arguments: --fast" in capsys.readouterr().err
+
+
+def _course_repo(tmp_path):
+    from grading_helpers import copy_course
+
+    copy_course(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["grade", "ex9"], "cvcourse: unknown assignment 'ex9'; the course has: ex1_convolution"),
+    (["feedback", "ex9"], "cvcourse: unknown assignment 'ex9'"),
+    (["grade", "ex1_convolution", "--submissions", "{tmp}/nowhere"],
+     "cvcourse: no submissions folder at {tmp}/nowhere"),
+    (["grade", "ex1_convolution", "--submissions", "{tmp}/empty"],
+     "cvcourse: no submissions in {tmp}/empty (expected"),
+    (["grade", "ex1_convolution", "--submissions", "{tmp}/evil.zip"],
+     "cvcourse: {tmp}/evil.zip holds an unsafe path ('../../gradebook.db')"),
+    (["grade", "ex1_convolution", "--submissions", "{tmp}/fake.zip"],
+     "cvcourse: {tmp}/fake.zip is not a zip archive"),
+])
+def test_bad_grading_input_gives_one_clear_line(tmp_path, arguments, message):
+    import zipfile
+
+    root = _course_repo(tmp_path)
+    (tmp_path / "empty").mkdir()
+    with zipfile.ZipFile(tmp_path / "evil.zip", "w") as archive:
+        archive.writestr("alice_ex1_convolution.ipynb", "{}")
+        archive.writestr("../../gradebook.db", "overwritten")
+    (tmp_path / "fake.zip").write_text("not a zip")
+    arguments = [a.replace("{tmp}", str(tmp_path)) for a in arguments]
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--root", str(root), *arguments])
+    assert str(stop.value).startswith(message.replace("{tmp}", str(tmp_path)))
+    assert not (root / "course" / "submitted").exists()  # nothing was imported
+
+
+def test_a_course_folder_without_nbgrader_config_is_refused(tmp_path):
+    (tmp_path / "course").mkdir()
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--root", str(tmp_path), "grade", "ex1_convolution"])
+    assert str(stop.value) == (f"cvcourse: {tmp_path / 'course'} is not an nbgrader course "
+                               "root (no nbgrader_config.py)")

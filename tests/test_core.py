@@ -219,3 +219,14 @@ def test_blank_is_a_single_visible_object():
     assert repr(____) == "____"
     assert type(____)() is ____
     assert contains_blank({"k": [1, (2, ____)]}) and not contains_blank([1, (2, 3)])
+
+
+def test_library_errors_that_show_the_blank_count_as_blanks():
+    import keras
+
+    from learntools_lite.core.blank_display import caused_by_blank
+
+    with pytest.raises(ValueError) as raised:
+        keras.Sequential([keras.layers.Flatten(), ____])
+    assert caused_by_blank(raised.value)
+    assert not caused_by_blank(ValueError("a real problem"))

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import REPO
+from conftest import REPO, kernel_stderr_visible
 from learntools_lite.instructor.build import CourseLayout
 from learntools_lite.instructor.nbgrader_course import generate_release, scratch_course
 from learntools_lite.instructor.nbgrader_source import nbgrader_source
@@ -74,7 +74,8 @@ def test_exercise_has_blanks_and_no_solutions(source):
 @pytest.mark.slow
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_shipped_exercise_runs_cleanly_and_reports_not_attempted(source, tmp_path):
-    notebook = run(read(LAYOUT.exercise(source)), tmp_path)
+    with kernel_stderr_visible():
+        notebook = run(read(LAYOUT.exercise(source)), tmp_path)
     checks = [c for c in notebook.cells
               if c.cell_type == "code" and c.source.strip().endswith(".check()")]
     assert checks

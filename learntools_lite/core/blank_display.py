@@ -17,7 +17,7 @@ import ast
 
 from IPython.display import display
 
-from .blank import BLANK_MESSAGE, BlankError
+from .blank import BLANK_MESSAGE, BlankError, ____
 from .feedback import Feedback
 from .outcome import Status
 
@@ -25,7 +25,10 @@ _WRAPPING_TYPES = (ValueError, TypeError)
 
 
 def caused_by_blank(error: BaseException) -> bool:
-    return isinstance(error, BlankError) or BLANK_MESSAGE in str(error)
+    """True for our own error, a library error wrapping its message, or a library error
+    that shows the blank it was given (Keras: "Received: ____")."""
+    text = str(error)
+    return isinstance(error, BlankError) or BLANK_MESSAGE in text or repr(____) in text
 
 
 def report_unfinished_cell(error: BaseException) -> bool:

@@ -1,0 +1,58 @@
+"""Building student submissions for grading tests from the course's own notebooks."""
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from conftest import REPO
+
+
+def release_notebook(assignment: str):
+    return nbformat.read(str(REPO / "exercises" / f"{assignment}.ipynb"), as_version=4)
+
+
+def solution_answers(assignment: str) -> dict[str, str]:
+    """grade_id -> source of each answer cell in the worked notebook."""
+    solved = nbformat.read(str(REPO / "solutions" / f"{assignment}.ipynb"), as_version=4)
+    return {cell.metadata["nbgrader"]["grade_id"]: cell.source for cell in solved.cells
+            if cell.metadata.get("nbgrader", {}).get("solution")}
+
+
+def submission(assignment: str, answers: dict[str, str], edit=None):
+    """The released notebook with the given answer cells filled in; ``edit`` may change the
+    notebook further (as a student might)."""
+    notebook = release_notebook(assignment)
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    if edit:
+        edit(notebook)
+    return notebook
+
+
+def write_submissions(folder: Path, assignment: str, notebooks: dict) -> None:
+    """``folder/STUDENT/ASSIGNMENT/ASSIGNMENT.ipynb`` for each student."""
+    for student, notebook in notebooks.items():
+        path = folder / student / assignment / f"{assignment}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, str(path))
+
+
+def copy_course(target: Path, extra_config: str = "") -> Path:
+    """A working copy of the course root (config and nbgrader sources only)."""
+    course = target / "course"
+    course.mkdir(parents=True)
+    shutil.copy2(REPO / "course" / "nbgrader_config.py", course / "nbgrader_config.py")
+    shutil.copytree(REPO / "course" / "source", course / "source")
+    if extra_config:
+        with (course / "nbgrader_config.py").open("a") as handle:
+            handle.write("\n" + extra_config + "\n")
+    return course
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

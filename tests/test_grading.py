@@ -1,0 +1,177 @@
+"""The nbgrader round trip on a temporary copy of the course: exact scores for honest,
+broken and hostile submissions, with nothing in the repository or the submissions changed."""
+
+import nbformat
+import pytest
+from grading_helpers import (
+    copy_course,
+    hashes,
+    release_notebook,
+    solution_answers,
+    submission,
+    write_submissions,
+)
+
+from conftest import REPO, kernel_stderr_visible
+from learntools_lite.instructor.grading import grade
+
+EX1 = "ex1_convolution"
+ALL = sorted(p.name for p in (REPO / "course" / "source").iterdir())
+pytestmark = pytest.mark.slow
+
+
+def _drop_test_cell(notebook, grade_id):
+    notebook.cells = [c for c in notebook.cells
+                      if c.metadata.get("nbgrader", {}).get("grade_id") != grade_id]
+
+
+def _set_test_cell(notebook, grade_id, **changes):
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            for key, value in changes.items():
+                cell[key] = value
+            if changes.get("cell_type") == "markdown":
+                cell.pop("outputs", None)
+                cell.pop("execution_count", None)
+
+
+def _students():
+    right = solution_answers(EX1)
+    no_relu = {**right, "q_3": "image_detect = image_filter"}
+    raises = {**right, "q_2": "raise ValueError('my own bug')"}
+    endless = {**right, "q_3": "while True:\n    pass"}
+    dies = {**right, "q_2": "import os\nos._exit(1)"}
+    stderr = {k: "import sys\nprint('debugging', file=sys.stderr)\n" + v for k, v in right.items()}
+
+    def tests_to_pass(notebook):
+        for number in (1, 2, 3):
+            _set_test_cell(notebook, f"q_{number}_test", source="pass")
+
+    def tests_deleted(notebook):
+        for number in (1, 2, 3):
+            _drop_test_cell(notebook, f"q_{number}_test")
+
+    def test_made_markdown(notebook):
+        _set_test_cell(notebook, "q_1_test", cell_type="markdown")
+
+    return {
+        # student: (notebook, expected points for q_1_test, q_2_test, q_3_test)
+        "alice": (submission(EX1, right), (1, 1, 1)),
+        "bob": (release_notebook(EX1), (0, 0, 0)),
+        "carol": (submission(EX1, no_relu), (1, 1, 0)),
+        "dave": (submission(EX1, raises), (1, 0, 0)),
+        "erin": (submission(EX1, endless), (1, 1, 0)),
+        "frank": (submission(EX1, dies), (0, 0, 0)),
+        "grace": (submission(EX1, right, tests_to_pass), (1, 1, 1)),
+        "heidi": (submission(EX1, no_relu, tests_to_pass), (1, 1, 0)),
+        "ivan": (submission(EX1, right, tests_deleted), (1, 1, 1)),
+        "judy": (submission(EX1, {}, tests_deleted), (0, 0, 0)),
+        "ken": (submission(EX1, right, test_made_markdown), (1, 1, 1)),
+        "leo": (submission(EX1, stderr), (1, 1, 1)),
+    }
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Grade every student of ``_students`` once (twice, to check re-grading)."""
+    folder = tmp_path_factory.mktemp("grading")
+    with kernel_stderr_visible():
+        return _grade_everyone(folder)
+
+
+def _grade_everyone(folder):
+    # The endless loop waits one per-cell timeout; a short one keeps the test quick.
+    course = copy_course(folder, "c.Execute.timeout = 20")
+    students = _students()
+    write_submissions(folder / "submissions", EX1,
+                      {name: notebook for name, (notebook, _) in students.items()})
+    before = hashes(folder / "submissions")
+    repo_before = hashes(REPO / "course" / "source" / EX1)
+    scores, problems = grade(course, EX1, folder / "submissions", say=lambda line: None)
+    again, _ = grade(course, EX1, say=lambda line: None)
+    return {
+        "course": course, "students": students, "scores": {s.student: s for s in scores},
+        "again": {s.student: s for s in again}, "problems": problems,
+        "submissions_unchanged": before == hashes(folder / "submissions"),
+        "repo_unchanged": repo_before == hashes(REPO / "course" / "source" / EX1) and not any(
+            (REPO / "course" / name).exists()
+            for name in ("gradebook.db", "release", "submitted", "autograded")),
+        "submitted_unchanged": before == hashes(course / "submitted"),
+    }
+
+
+@pytest.mark.parametrize("student", list(_students()))
+def test_each_student_gets_exactly_their_score(graded, student):
+    expected = graded["students"][student][1]
+    by_question = graded["scores"][student].by_question
+    assert tuple(by_question[f"q_{n}_test"] for n in (1, 2, 3)) == expected
+
+
+def test_a_dead_kernel_is_reported_and_others_are_graded(graded):
+    assert graded["scores"]["frank"].problem.startswith("grading stopped early")
+    assert [line for line in graded["problems"] if not line.startswith("frank:")] == []
+    assert graded["scores"]["alice"].total == graded["scores"]["alice"].max_total == 3
+
+
+def test_grading_changes_no_submission_and_nothing_in_the_repository(graded):
+    assert graded["submissions_unchanged"]
+    assert graded["submitted_unchanged"]
+    assert graded["repo_unchanged"]
+
+
+def test_grading_again_gives_the_same_gradebook(graded):
+    assert graded["again"] == graded["scores"]
+
+
+@pytest.mark.parametrize("assignment", ALL)
+def test_every_assignment_full_marks_for_solution_and_zero_for_blank(tmp_path, assignment):
+    course = copy_course(tmp_path)
+    write_submissions(tmp_path / "subs", assignment, {
+        "solver": submission(assignment, solution_answers(assignment)),
+        "blank": release_notebook(assignment),
+    })
+    scores, problems = grade(course, assignment, tmp_path / "subs", say=lambda line: None)
+    by_student = {s.student: s for s in scores}
+    assert problems == []
+    assert by_student["solver"].total == by_student["solver"].max_total > 0
+    assert by_student["blank"].total == 0
+
+
+def _tensorflow_stderr(course, student):
+    path = course / "autograded" / student / EX1 / f"{EX1}.ipynb"
+    notebook = nbformat.read(str(path), as_version=4)
+    return [o.text for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+            if o.get("name") == "stderr" and ("port.cc" in o.text or "absl" in o.text)]
+
+
+@pytest.mark.parametrize("pattern_on", [True, False])
+def test_tensorflow_log_lines_cannot_zero_a_correct_answer(tmp_path, monkeypatch, pattern_on):
+    # Let TensorFlow log all it can into the cells, as on a machine without our settings.
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "0")
+    monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "1")
+    course = copy_course(tmp_path, "" if pattern_on else "c.IgnorePattern.enabled = False")
+    write_submissions(tmp_path / "subs", EX1, {"alice": submission(EX1, solution_answers(EX1))})
+    with kernel_stderr_visible():
+        scores, _ = grade(course, EX1, tmp_path / "subs", say=lambda line: None)
+    if pattern_on:
+        assert scores[0].total == 3
+        assert _tensorflow_stderr(course, "alice") == []
+    else:  # the control: the same run does print TensorFlow's lines when not filtered
+        assert _tensorflow_stderr(course, "alice") != []
+
+
+def test_an_lms_zip_is_collected_and_graded(tmp_path):
+    import zipfile
+
+    course = copy_course(tmp_path)
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr(f"alice_1234_5678_{EX1}.ipynb",
+                        nbformat.writes(submission(EX1, solution_answers(EX1))))
+        zipped.writestr(f"bob_99_{EX1}.ipynb", nbformat.writes(release_notebook(EX1)))
+        zipped.writestr("readme.txt", "not a notebook")
+    before = hashes(tmp_path)
+    scores, problems = grade(course, EX1, archive, say=lambda line: None)
+    assert {s.student: s.total for s in scores} == {"alice": 3, "bob": 0}
+    assert problems == []
+    assert hashes(tmp_path)["export.zip"] == before["export.zip"]
