@@ -18,7 +18,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "tests"), str(REPO)]
 
 from grading_helpers import (  # noqa: E402
-    copy_course, release_notebook, solution_answers, submission, write_submissions,
+    copy_course,
+    release_notebook,
+    solution_answers,
+    submission,
+    write_submissions,
 )
 
 BIN = Path(sys.executable).parent
