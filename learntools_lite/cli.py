@@ -45,16 +45,31 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--submissions", type=Path,
                        help="a folder laid out STUDENT/ASSIGNMENT/*.ipynb, or an LMS zip "
                             "of files named STUDENT_..._NOTEBOOK.ipynb")
+    grade.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                       help="notebooks executed at once on this machine (default: cores)")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="execute on this Dask cluster instead of local workers")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="execute without bubblewrap (only for trusted submissions)")
+    grade.add_argument("--memory-mb", type=int, default=2048,
+                       help="memory limit per notebook (default 2048)")
     feedback = commands.add_parser("feedback", help="write HTML feedback for each student")
     feedback.add_argument("assignment")
     return parser
 
 
-def _grade(course: Path, assignment: str, submissions: Path | None) -> int:
+def _grade(course: Path, args) -> int:
     from .instructor import report
-    from .instructor.grading import grade
+    from .instructor.grading import RunOptions, grade
+    from .instructor.sandbox import Limits
 
-    scores, problems = grade(course, assignment, submissions)
+    options = RunOptions(workers=args.workers, scheduler=args.scheduler,
+                         sandboxed=not args.no_sandbox,
+                         limits=None if args.memory_mb == 2048 else Limits(
+                             memory_mb=args.memory_mb))
+    submissions = args.submissions.resolve() if args.submissions else None
+    assignment = args.assignment
+    scores, problems = grade(course, assignment, submissions, options=options)
     print(report.table(scores))
     report.write_csv(scores, course / "grades.csv")
     report.write_png(scores, course / "report.png", f"{assignment}: {len(scores)} students")
@@ -74,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     if extra:
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
     from .instructor.nbgrader_course import CourseError
+    from .instructor.sandbox import SandboxUnavailable
 
     course = root / "course"
     try:
@@ -86,13 +102,12 @@ def main(argv: list[str] | None = None) -> None:
 
             release(course)
         elif args.command == "grade":
-            submissions = args.submissions.resolve() if args.submissions else None
-            sys.exit(_grade(course, args.assignment, submissions))
+            sys.exit(_grade(course, args))
         elif args.command == "feedback":
             from .instructor.grading import feedback
 
             feedback(course, args.assignment)
-    except CourseError as error:
+    except (CourseError, SandboxUnavailable) as error:
         raise SystemExit(f"cvcourse: {error}") from None
 
 

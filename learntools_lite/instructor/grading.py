@@ -1,16 +1,35 @@
 """``cvcourse release``, ``grade`` and ``feedback``: thin steps over nbgrader's API."""
 
+import json
 import os
 import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 from sqlalchemy.exc import SAWarning
 
+from . import executors, sandbox
+from .executors import Job
 from .nbgrader_course import CourseError, api_for, assignments, load_config, require
+from .preprocessors import UseExecutedNotebook, fingerprint
 from .submissions import import_folder, import_zip
+
+# Sandboxed executions, kept between runs (inside the course root, which the sandbox hides).
+EXECUTED = "executed"
+# nbgrader's autograde steps, with its Execute replaced by the sandboxed results.
+SCORING = [UseExecutedNotebook, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 
 # nbgrader 0.9.6 trips SQLAlchemy's "not in session" warning while autograding; the grades
 # are saved all the same (the tests read them back), so the warning is only noise here.
@@ -61,13 +80,82 @@ def _last_line(result: dict) -> str:
     return (interesting or lines or ["no details"])[-1].strip()
 
 
-def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
-          say=print) -> tuple[list[StudentScore], list[str]]:
-    """Import submissions (if given), autograde every submitted student, and read scores.
+@dataclass(frozen=True)
+class RunOptions:
+    """How submissions are executed: where, how many at once, and within which limits."""
 
-    Returns the scores and the problems met (one line each); a problem with one student
-    never stops the others."""
+    workers: int = os.cpu_count() or 1
+    scheduler: str | None = None  # a Dask scheduler address, e.g. tcp://10.0.0.5:8786
+    sandboxed: bool = True
+    limits: sandbox.Limits | None = None  # None: defaults, with the course's cell timeout
+
+
+def _api_with(course_dir: Path, autograde_preprocessors: list):
+    config = load_config(course_dir)
+    config.Autograde.autograde_preprocessors = autograde_preprocessors
+    config.UseExecutedNotebook.results_dir = str(course_dir / EXECUTED)
+    return api_for(course_dir, config)
+
+
+def _limits(course_dir: Path, options: RunOptions) -> sandbox.Limits:
+    if options.limits is not None:
+        return options.limits
+    timeout = load_config(course_dir).Execute.get("timeout", sandbox.Limits.cell_timeout)
+    return sandbox.Limits(cell_timeout=int(timeout))
+
+
+def _jobs(course_dir: Path, assignment: str, students: list[str], options: RunOptions):
+    """One job per sanitized notebook that has no up-to-date execution yet."""
+    limits = _limits(course_dir, options)
+    for student in students:
+        folder = course_dir / "autograded" / student / assignment
+        files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+                 if p.is_file() and p.suffix != ".ipynb"}
+        for path in sorted(folder.glob("*.ipynb")):
+            notebook = nbformat.read(str(path), as_version=4)
+            key = (student, path.stem, fingerprint(notebook))
+            if _cached(course_dir, assignment, key) is None:
+                yield Job(key, nbformat.writes(notebook), files, limits,
+                          (str(course_dir),), options.sandboxed)
+
+
+def _record_path(course_dir: Path, assignment: str, student: str, notebook: str) -> Path:
+    return course_dir / EXECUTED / assignment / student / f"{notebook}.json"
+
+
+def _cached(course_dir: Path, assignment: str, key: tuple) -> dict | None:
+    """The stored execution for ``key`` if it is of the same sanitized notebook."""
+    student, notebook, digest = key
+    path = _record_path(course_dir, assignment, student, notebook)
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return record if record.get("input") == digest else None
+
+
+def _store(course_dir: Path, assignment: str, key: tuple, execution) -> None:
+    """Write one execution atomically: an interrupted run leaves a whole record or none."""
+    student, notebook, digest = key
+    path = _record_path(course_dir, assignment, student, notebook)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps({"input": digest, "notebook": execution.notebook,
+                                   "problems": list(execution.problems)}))
+    os.replace(partial, path)
+
+
+def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
+          say=print, options: RunOptions = RunOptions()) -> tuple[list[StudentScore], list[str]]:
+    """Import submissions (if given), execute every submitted notebook in the sandbox (in
+    parallel, or on a Dask cluster), then score them all with nbgrader in this process.
+
+    Executions are kept, so a run stopped at any point and started again executes only
+    what is missing. Returns the scores and the problems met (one line each); a problem
+    with one student never stops the others."""
     check_assignment(course_dir, assignment)
+    if options.sandboxed:
+        sandbox.check_bubblewrap()
     problems = []
     if submissions is not None:
         importer = import_zip if submissions.suffix.lower() == ".zip" else import_folder
@@ -85,13 +173,34 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
         raise CourseError(f"no submissions for {assignment} in {course_dir / 'submitted'}")
     # Learners' kernels inherit this: solutions stay hidden in graded runs.
     os.environ["LEARNTOOLS_SOLUTIONS"] = "off"
+
     failed = {}
-    for done, student in enumerate(students):
-        _progress(done, len(students), student)
-        result = api.autograde(assignment, student, force=True, create=True)
+    preparing = _api_with(course_dir, [])  # nbgrader's sanitizing steps, nothing executed
+    for student in students:
+        result = preparing.autograde(assignment, student, force=True, create=True)
         if not result.get("success"):
             failed[student] = _last_line(result)
-    _progress(len(students), len(students), "done")
+
+    jobs = list(_jobs(course_dir, assignment, [s for s in students if s not in failed],
+                      options))
+    runs = (executors.run_on_dask(jobs, options.scheduler) if options.scheduler
+            else executors.run_locally(jobs, options.workers))
+    _progress(0, len(jobs), "executing")
+    for done, (job, execution) in enumerate(runs, start=1):
+        _store(course_dir, assignment, job.key, execution)
+        _progress(done, len(jobs), job.key[0])
+
+    scoring = _api_with(course_dir, SCORING)
+    for student in students:
+        if student in failed:
+            continue
+        result = scoring.autograde(assignment, student, force=True, create=True)
+        if not result.get("success"):
+            failed[student] = _last_line(result)
+    for student in students:
+        for record in sorted((course_dir / EXECUTED / assignment / student).glob("*.json")):
+            for problem in json.loads(record.read_text())["problems"]:
+                failed.setdefault(student, f"{record.stem}: {problem}; later cells got 0")
     scores = read_scores(course_dir, assignment, students, failed)
     problems += [f"{s.student}: {s.problem}" for s in scores if s.problem]
     return scores, problems
@@ -104,10 +213,10 @@ def read_scores(course_dir: Path, assignment: str, students: list[str],
     api = api_for(course_dir)
     scores = []
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        record = gradebook.find_assignment(assignment)
-        tests = sorted(cell.name for notebook in record.notebooks
+        assignment_record = gradebook.find_assignment(assignment)
+        tests = sorted(cell.name for notebook in assignment_record.notebooks
                        for cell in notebook.grade_cells if cell.name.endswith("_test"))
-        maximum = sum(cell.max_score for notebook in record.notebooks
+        maximum = sum(cell.max_score for notebook in assignment_record.notebooks
                       for cell in notebook.grade_cells if cell.name.endswith("_test"))
         for student in students:
             by_question = dict.fromkeys(tests, 0.0)

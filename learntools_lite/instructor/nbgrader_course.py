@@ -33,10 +33,11 @@ def _put_alembic_on_path() -> None:
                                               os.environ.get("PATH", "")])
 
 
-def api_for(course_dir: Path) -> NbGraderAPI:
-    """nbgrader's API for the course at ``course_dir``, with the course's configuration."""
+def api_for(course_dir: Path, config=None) -> NbGraderAPI:
+    """nbgrader's API for the course at ``course_dir``, with the course's configuration
+    (or ``config``, a changed copy of it)."""
     _put_alembic_on_path()
-    return NbGraderAPI(config=load_config(course_dir))
+    return NbGraderAPI(config=config if config is not None else load_config(course_dir))
 
 
 def assignments(course_dir: Path) -> list[str]:

@@ -1,0 +1,209 @@
+"""Runs inside the sandbox: execute one notebook under resource limits, report the result.
+
+Protocol (``sandbox.py`` is the other side): standard input carries one JSON object
+``{"nonce", "notebook", "limits"}``. When every process the notebook started has been
+killed, this program writes one line to standard output, ``<nonce> <JSON result>``. The
+nonce is read before any student code runs and this process is made non-dumpable, so a
+submission can neither read it nor forge the result line.
+
+A cell that is never reached (kernel dead, a limit hit) gets an error output, because
+nbgrader counts a test cell without an error as passed.
+"""
+
+import ctypes
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+
+PR_SET_DUMPABLE = 4
+POLL_SECONDS = 0.05
+
+
+def _not_dumpable() -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the sandbox is Linux-only anyway
+        pass
+
+
+# In the sandbox this program has a PID namespace of its own, so "every other process" is
+# exactly what the notebook started, however it detached. Run without the sandbox
+# (--no-sandbox), it only follows its own descendants, and must never touch anything else.
+ISOLATED = False
+
+
+def _parent_of(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
+
+
+def _other_processes() -> list[int]:
+    """The processes the notebook started (see ``ISOLATED``)."""
+    me = os.getpid()
+    pids = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+    if ISOLATED:
+        return pids
+    parents = {}
+    for pid in pids:
+        try:
+            parents[pid] = _parent_of(pid)
+        except (OSError, IndexError, ValueError):
+            continue
+    family, grew = {me}, True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in family and pid not in family:
+                family.add(pid)
+                grew = True
+    return sorted(family - {me})
+
+
+def _memory(pid: int) -> int:
+    """Proportional set size in bytes: pages shared after a fork count once in total,
+    so forked children are not charged for their parent's memory."""
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _usage(pids: list[int]) -> tuple[int, float]:
+    """Memory (bytes) and CPU time (seconds) of ``pids`` together."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    memory, cpu = 0, 0.0
+    for pid in pids:
+        try:
+            memory += _memory(pid)
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            cpu += (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, IndexError, ValueError):  # the process ended meanwhile
+            continue
+    return memory, cpu
+
+
+class Watchdog(threading.Thread):
+    """Stops the notebook when its processes together pass a limit."""
+
+    def __init__(self, limits: dict):
+        super().__init__(daemon=True)
+        self.limits = limits
+        self.reason = ""
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(POLL_SECONDS):
+            pids = _other_processes()
+            memory, cpu = _usage(pids)
+            if len(pids) > self.limits["processes"]:
+                self.stop(f"more than {self.limits['processes']} processes")
+            elif memory > self.limits["memory_mb"] * 2**20:
+                self.stop(f"memory limit of {self.limits['memory_mb']} MB exceeded")
+            elif cpu > self.limits["cpu_seconds"]:
+                self.stop(f"CPU time limit of {self.limits['cpu_seconds']} s exceeded")
+
+    def stop(self, reason: str) -> None:
+        self.reason = self.reason or reason
+        kill_others()
+
+
+def kill_others() -> None:
+    # Repeat until nothing is left: a fork bomb keeps making new processes meanwhile.
+    for _ in range(50):
+        pids = _other_processes()
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.01)
+
+
+def _mark_unreached(cells, start: int, reason: str) -> None:
+    for cell in cells[start:]:
+        if cell.cell_type == "code" and cell.source.strip():
+            cell.outputs = [nbformat.v4.new_output(
+                "error", ename="NotExecuted", evalue=f"not run: {reason}", traceback=[])]
+
+
+def _keep_hidden_failures(cell, cell_index, execute_reply) -> None:
+    """A cell whose reply says "error" keeps an error output, even if the submission
+    replaced IPython's traceback display to hide it."""
+    content = (execute_reply or {}).get("content", {})
+    if content.get("status") == "error" and not any(
+            o.output_type == "error" for o in cell.outputs):
+        cell.outputs.append(nbformat.v4.new_output(
+            "error", ename=content.get("ename", "Error"),
+            evalue=content.get("evalue", ""), traceback=[]))
+
+
+def execute(notebook, limits: dict) -> tuple[object, list[str]]:
+    """Run every cell of ``notebook`` within ``limits``; returns it and the problems met."""
+    soft = int(limits["memory_mb"]) * 2**20
+    resource.setrlimit(resource.RLIMIT_DATA, (soft, soft))
+    cpu = int(limits["cpu_seconds"])
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu + 5, cpu + 10))
+    client = NotebookClient(
+        notebook, kernel_name="python3", timeout=limits["cell_timeout"], allow_errors=True,
+        interrupt_on_timeout=True, record_timing=False,
+        error_on_timeout={"ename": "CellTimeout", "traceback": [],
+                          "evalue": f"the cell ran past {limits['cell_timeout']} s"},
+        on_cell_executed=_keep_hidden_failures,
+    )
+    watchdog = Watchdog(limits)
+    problems, index = [], 0
+    deadline = time.monotonic() + limits["wall_seconds"]
+    try:
+        with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 stdin=subprocess.DEVNULL):
+            watchdog.start()
+            for index, cell in enumerate(notebook.cells):
+                if watchdog.reason or time.monotonic() > deadline:
+                    break
+                client.execute_cell(cell, index)
+            else:
+                index = len(notebook.cells)
+    except DeadKernelError:
+        pass
+    except Exception as error:  # nbclient could not go on; the rest is reported below
+        problems.append(f"execution stopped: {type(error).__name__}: {error}")
+    finally:
+        watchdog.done.set()
+    if time.monotonic() > deadline and not watchdog.reason:
+        watchdog.reason = f"the notebook ran past {limits['wall_seconds']} s"
+    if index < len(notebook.cells):
+        reason = watchdog.reason or "the kernel died"
+        problems.append(reason)
+        _mark_unreached(notebook.cells, index, reason)
+    return notebook, problems
+
+
+def main() -> None:
+    global ISOLATED
+    request = json.loads(sys.stdin.read())
+    _not_dumpable()
+    ISOLATED = bool(request["isolated"])
+    os.environ["NBGRADER_EXECUTION"] = "autograde"
+    notebook = nbformat.reads(request["notebook"], as_version=4)
+    notebook, problems = execute(notebook, request["limits"])
+    kill_others()
+    result = {"notebook": nbformat.writes(notebook), "problems": problems}
+    sys.stdout.write(f"\n{request['nonce']} {json.dumps(result)}\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
