@@ -61,7 +61,8 @@ def _students():
         "carol": (submission(EX1, no_relu), (1, 1, 0)),
         "dave": (submission(EX1, raises), (1, 0, 0)),
         "erin": (submission(EX1, endless), (1, 1, 0)),
-        "frank": (submission(EX1, dies), (0, 0, 0)),
+        # The kernel dies in q_2's cell: what ran before it keeps its points.
+        "frank": (submission(EX1, dies), (1, 0, 0)),
         "grace": (submission(EX1, right, tests_to_pass), (1, 1, 1)),
         "heidi": (submission(EX1, no_relu, tests_to_pass), (1, 1, 0)),
         "ivan": (submission(EX1, right, tests_deleted), (1, 1, 1)),
@@ -108,7 +109,8 @@ def test_each_student_gets_exactly_their_score(graded, student):
 
 
 def test_a_dead_kernel_is_reported_and_others_are_graded(graded):
-    assert graded["scores"]["frank"].problem.startswith("grading stopped early")
+    assert graded["scores"]["frank"].problem == (
+        f"{EX1}: the kernel died; later cells got 0")
     assert [line for line in graded["problems"] if not line.startswith("frank:")] == []
     assert graded["scores"]["alice"].total == graded["scores"]["alice"].max_total == 3
 

@@ -171,8 +171,6 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
                       if p.is_dir())
     if not students:
         raise CourseError(f"no submissions for {assignment} in {course_dir / 'submitted'}")
-    # Learners' kernels inherit this: solutions stay hidden in graded runs.
-    os.environ["LEARNTOOLS_SOLUTIONS"] = "off"
 
     failed = {}
     preparing = _api_with(course_dir, [])  # nbgrader's sanitizing steps, nothing executed

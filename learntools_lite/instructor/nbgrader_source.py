@@ -8,7 +8,8 @@ follows the same grading contract:
 * its check cell becomes the locked, autograded test cell ``q_<n>_test``, worth
   ``metadata.cvcourse.points`` (default 1). Learners see ``q_<n>.check()``; a hidden test,
   removed from the release and restored by nbgrader when grading, calls
-  ``q_<n>.assert_check_passed()``, so a submission scores exactly when the check says Correct;
+  ``q_<n>.assert_check_passed()`` on a freshly imported checker, so a submission scores
+  exactly when the check says Correct;
 * a thought question gets a manually graded written-answer cell ``q_<n>_answer`` before its
   check cell, holding the model answer for graders.
 """
@@ -26,12 +27,17 @@ CHECK_CELL = re.compile(r"^q_(\d+)\.check\(\)$")
 SCHEMA = 3
 
 
-def thought_questions(author) -> dict[int, str]:
-    """Number -> model answer of each thought question of the notebook's exercise module."""
+def exercise_module(author) -> str:
+    """The import path of the notebook's exercise module (notebook metadata)."""
     module_name = author.metadata.get(METADATA_KEY, {}).get("exercise")
     if not module_name:
         raise SourceError(f"notebook metadata needs {METADATA_KEY}.exercise, the module path")
-    module = importlib.import_module(module_name)
+    return module_name
+
+
+def thought_questions(author) -> dict[int, str]:
+    """Number -> model answer of each thought question of the notebook's exercise module."""
+    module = importlib.import_module(exercise_module(author))
     return {q.number: q.problem.solution for q in vars(module).values()
             if isinstance(q, Question) and q.problem.is_thought}
 
@@ -52,9 +58,22 @@ def _take_points(cell) -> int:
     return points
 
 
-def _hidden_test(number: int) -> str:
-    return (f"q_{number}.check()\n### BEGIN HIDDEN TESTS\n"
-            f"q_{number}.assert_check_passed()\n### END HIDDEN TESTS")
+def _hidden_test(number: int, module: str) -> str:
+    # The hidden part grades with a fresh copy of the checker, imported anew from its
+    # files, so a notebook that replaced q_n.assert_check_passed or patched learntools_lite
+    # is still judged by the real check.
+    return "\n".join([
+        f"q_{number}.check()",
+        "### BEGIN HIDDEN TESTS",
+        "import sys as _sys",
+        "for _name in [n for n in _sys.modules if n.split('.')[0] == 'learntools_lite']:",
+        "    del _sys.modules[_name]",
+        "from learntools_lite.core import binder as _binder",
+        "_binder.bind(globals())",
+        f"from {module} import q_{number} as _question",
+        "_question.assert_check_passed()",
+        "### END HIDDEN TESTS",
+    ])
 
 
 def nbgrader_source(author) -> nbformat.NotebookNode:
@@ -78,7 +97,7 @@ def nbgrader_source(author) -> nbformat.NotebookNode:
             else:
                 answer.metadata["nbgrader"] = _nbgrader(
                     f"q_{number}", solution=True, grade=False, locked=False)
-                cell.source = _hidden_test(number)
+                cell.source = _hidden_test(number, exercise_module(author))
                 cell.metadata["nbgrader"] = _nbgrader(
                     f"q_{number}_test", solution=False, grade=True, locked=True, points=points)
             answer = None

@@ -124,7 +124,8 @@ def execute(notebook_json: str, files: dict[str, bytes], limits: Limits, hidden:
             command, cwd = [*bwrap_command(workdir, hidden), *runner], None
         else:
             command, cwd = runner, workdir
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        # Graded runs show no solutions, and write no bytecode into the environment.
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "LEARNTOOLS_SOLUTIONS": "off"}
         try:
             result = subprocess.run(command, input=request, capture_output=True, text=True,
                                     cwd=cwd, env=env, timeout=limits.wall_seconds + 60)

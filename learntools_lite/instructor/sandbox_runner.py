@@ -22,6 +22,7 @@ import time
 
 import nbformat
 from nbclient import NotebookClient
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import DeadKernelError
 
 PR_SET_DUMPABLE = 4
@@ -150,6 +151,19 @@ def _keep_hidden_failures(cell, cell_index, execute_reply) -> None:
             evalue=content.get("evalue", ""), traceback=[]))
 
 
+def _timed_out(cell) -> bool:
+    return any(o.get("ename") == "CellTimeout" for o in cell.get("outputs", []))
+
+
+def _answers(client, seconds: float = 5) -> bool:
+    """Whether the kernel is free again after an interrupt (code can ignore one)."""
+    try:
+        run_sync(client.kc.kernel_info)(reply=True, timeout=seconds)
+    except Exception:  # no reply in time: the kernel is still busy with the cell
+        return False
+    return True
+
+
 def execute(notebook, limits: dict) -> tuple[object, list[str]]:
     """Run every cell of ``notebook`` within ``limits``; returns it and the problems met."""
     soft = int(limits["memory_mb"]) * 2**20
@@ -174,6 +188,10 @@ def execute(notebook, limits: dict) -> tuple[object, list[str]]:
                 if watchdog.reason or time.monotonic() > deadline:
                     break
                 client.execute_cell(cell, index)
+                if _timed_out(cell) and not _answers(client):
+                    watchdog.stop("a cell went on running after its time limit and interrupt")
+                    index += 1
+                    break
             else:
                 index = len(notebook.cells)
     except DeadKernelError:

@@ -13,7 +13,8 @@ import nbformat
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
-MARKERS = {BEGIN, END, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"}
+BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
+END_HIDDEN = "### END HIDDEN TESTS"
 METADATA_KEY = "cvcourse"
 
 
@@ -39,14 +40,26 @@ def check_answer_cell(cell, where: str) -> None:
                           "holding starter code with ____ blanks")
 
 
+def _without_hidden_tests(lines: list[str]) -> list[str]:
+    kept, hidden = [], False
+    for line in lines:
+        if line.strip() == BEGIN_HIDDEN:
+            hidden = True
+        elif line.strip() == END_HIDDEN:
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return kept
+
+
 def solution_version(source) -> nbformat.NotebookNode:
-    """The worked notebook: solutions and hidden tests kept, marker lines and our metadata
-    removed, outputs cleared."""
+    """The worked notebook as learners read it: solutions kept, hidden tests, marker lines
+    and our metadata removed, outputs cleared."""
     result = copy.deepcopy(source)
     for cell in result.cells:
         if cell.cell_type == "code":
-            cell.source = "\n".join(line for line in cell.source.splitlines()
-                                    if line.strip() not in MARKERS)
+            cell.source = "\n".join(line for line in _without_hidden_tests(
+                cell.source.splitlines()) if line.strip() not in (BEGIN, END))
             cell.outputs = []
             cell.execution_count = None
         cell.metadata.pop(METADATA_KEY, None)
