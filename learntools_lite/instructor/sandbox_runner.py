@@ -21,8 +21,8 @@ import threading
 import time
 
 import nbformat
-from nbclient import NotebookClient
 from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 PR_SET_DUMPABLE = 4
