@@ -1,8 +1,13 @@
-"""Benchmark grading: seconds per submission for ``cvcourse grade`` and for plain
-``nbgrader autograde`` on the same generated submissions, in the same run.
+"""Benchmark grading on the same generated submissions, in one run:
 
-Run: ``.venv/bin/python benchmarks/grading.py [--students 10] [--assignment ex1_convolution]``.
-Half the students submit the worked solution, half the blank release.
+* plain ``nbgrader autograde`` (sequential, unsandboxed; submissions already in place);
+* ``cvcourse grade --workers 1 --no-sandbox`` and ``--workers 1`` (the sandbox's overhead);
+* ``cvcourse grade --workers 2`` (parallel);
+* ``cvcourse grade --scheduler`` on a 2-worker Dask ``LocalCluster`` on loopback.
+
+Run: ``.venv/bin/python benchmarks/grading.py [--students 20] [--assignment ex1_convolution]``.
+Half the students submit the worked solution, half the blank release. Each ``cvcourse``
+figure includes importing the submissions and writing the report.
 """
 
 import argparse
@@ -31,14 +36,23 @@ BIN = Path(sys.executable).parent
 def run(command: list[str], cwd: Path) -> float:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, env=env, check=False, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    finished = subprocess.run(command, cwd=cwd, env=env, check=False, capture_output=True,
+                              text=True)
+    seconds = time.perf_counter() - start
+    if finished.returncode not in (0, 1):  # 1 only means some student had a problem
+        raise SystemExit(f"{' '.join(command)} failed:\n{finished.stderr[-2000:]}")
+    return seconds
+
+
+def cvcourse(folder: Path, name: str, assignment: str, *options: str) -> float:
+    course = copy_course(folder / name)
+    return run([str(BIN / "cvcourse"), "--root", str(course.parent), "grade", assignment,
+                "--submissions", str(folder / "subs"), *options], course)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--students", type=int, default=10)
+    parser.add_argument("--students", type=int, default=20)
     parser.add_argument("--assignment", default="ex1_convolution")
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -48,26 +62,39 @@ def main() -> None:
         if i % 2 == 0 else release_notebook(args.assignment)
         for i in range(args.students)
     }
+    timings = {}
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         write_submissions(folder / "subs", args.assignment, notebooks)
 
-        ours = copy_course(folder / "ours")
-        (ours.parent / "course").mkdir(exist_ok=True)
-        seconds_ours = run([str(BIN / "cvcourse"), "--root", str(ours.parent), "grade",
-                            args.assignment, "--submissions", str(folder / "subs")], ours)
-
         plain = copy_course(folder / "plain")
         shutil.copytree(folder / "subs", plain / "submitted")
         run([str(BIN / "nbgrader"), "generate_assignment", args.assignment, "--force"], plain)
-        seconds_plain = run([str(BIN / "nbgrader"), "autograde", args.assignment, "--force"],
-                            plain)
+        timings["nbgrader autograde"] = run(
+            [str(BIN / "nbgrader"), "autograde", args.assignment, "--force"], plain)
+
+        timings["cvcourse --workers 1 --no-sandbox"] = cvcourse(
+            folder, "w1-open", args.assignment, "--workers", "1", "--no-sandbox")
+        timings["cvcourse --workers 1"] = cvcourse(folder, "w1", args.assignment,
+                                                   "--workers", "1")
+        timings["cvcourse --workers 2"] = cvcourse(folder, "w2", args.assignment,
+                                                   "--workers", "2")
+
+        from distributed import LocalCluster
+
+        with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
+                          dashboard_address=None) as cluster:
+            timings["cvcourse --scheduler (2-worker LocalCluster)"] = cvcourse(
+                folder, "dask", args.assignment, "--scheduler", cluster.scheduler_address)
+
     n = args.students
-    print(f"{n} submissions of {args.assignment}:")
-    print(f"  cvcourse grade (import + autograde + report): {seconds_ours:.1f} s, "
-          f"{seconds_ours / n:.2f} s per submission")
-    print(f"  nbgrader autograde (submissions already in place): {seconds_plain:.1f} s, "
-          f"{seconds_plain / n:.2f} s per submission")
+    base = timings["nbgrader autograde"]
+    print(f"{n} submissions of {args.assignment} on {os.cpu_count()} cores:")
+    for name, seconds in timings.items():
+        print(f"  {name:<46} {seconds:6.1f} s  {seconds / n:5.2f} s/submission  "
+              f"throughput x{base / seconds:4.2f} vs nbgrader")
+    overhead = timings["cvcourse --workers 1"] / timings["cvcourse --workers 1 --no-sandbox"]
+    print(f"  sandbox overhead per notebook: {100 * (overhead - 1):+.1f} %")
 
 
 if __name__ == "__main__":

@@ -32,10 +32,14 @@ def run_job(job: Job) -> sandbox.Execution:
 def run_locally(jobs: Iterable[Job], workers: int) -> Iterator[tuple[Job, sandbox.Execution]]:
     """Run jobs on this machine, ``workers`` at a time (each job is its own subprocess,
     so threads are enough to keep them all busy)."""
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
         futures = {pool.submit(run_job, job): job for job in jobs}
         for future in as_completed(futures):
             yield futures[future], future.result()
+    finally:
+        # Stopped early (Ctrl-C): start nothing new; what is running finishes unrecorded.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_on_dask(jobs: Iterable[Job], scheduler: str) -> Iterator[tuple[Job, sandbox.Execution]]:

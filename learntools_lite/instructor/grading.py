@@ -177,7 +177,7 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
     for student in students:
         result = preparing.autograde(assignment, student, force=True, create=True)
         if not result.get("success"):
-            failed[student] = _last_line(result)
+            failed[student] = f"grading stopped early: {_last_line(result)}"
 
     jobs = list(_jobs(course_dir, assignment, [s for s in students if s not in failed],
                       options))
@@ -194,11 +194,11 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
             continue
         result = scoring.autograde(assignment, student, force=True, create=True)
         if not result.get("success"):
-            failed[student] = _last_line(result)
+            failed[student] = f"grading stopped early: {_last_line(result)}"
     for student in students:
         for record in sorted((course_dir / EXECUTED / assignment / student).glob("*.json")):
             for problem in json.loads(record.read_text())["problems"]:
-                failed.setdefault(student, f"{record.stem}: {problem}; later cells got 0")
+                failed.setdefault(student, f"{record.stem}: {problem}")
     scores = read_scores(course_dir, assignment, students, failed)
     problems += [f"{s.student}: {s.problem}" for s in scores if s.problem]
     return scores, problems
@@ -228,7 +228,7 @@ def read_scores(course_dir: Path, assignment: str, students: list[str],
             except MissingEntry:
                 problem = "not graded"
             if student in failed:
-                problem = f"grading stopped early: {failed[student]}"
+                problem = failed[student]
             scores.append(StudentScore(student, sum(by_question.values()), maximum,
                                        by_question, problem))
     return scores

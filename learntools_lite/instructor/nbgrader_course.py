@@ -37,7 +37,12 @@ def api_for(course_dir: Path, config=None) -> NbGraderAPI:
     """nbgrader's API for the course at ``course_dir``, with the course's configuration
     (or ``config``, a changed copy of it)."""
     _put_alembic_on_path()
-    return NbGraderAPI(config=config if config is not None else load_config(course_dir))
+    config = config if config is not None else load_config(course_dir)
+    # nbgrader checks the exchange folder whenever its API starts; make it if it is ours.
+    exchange = Path(config.Exchange.get("root", course_dir / "exchange"))
+    if exchange.is_relative_to(course_dir):
+        exchange.mkdir(exist_ok=True)
+    return NbGraderAPI(config=config)
 
 
 def assignments(course_dir: Path) -> list[str]:

@@ -204,8 +204,12 @@ def execute(notebook, limits: dict) -> tuple[object, list[str]]:
         watchdog.reason = f"the notebook ran past {limits['wall_seconds']} s"
     if index < len(notebook.cells):
         reason = watchdog.reason or "the kernel died"
-        problems.append(reason)
+        problems.append(f"{reason}; later cells got 0")
         _mark_unreached(notebook.cells, index, reason)
+    elif any(o.get("ename") == "MemoryError" for c in notebook.cells for o in c.get("outputs", [])):
+        # The per-process limit made an allocation fail; the kernel survived it.
+        problems.append(f"memory limit of {limits['memory_mb']} MB reached (MemoryError); "
+                        "that cell got 0")
     return notebook, problems
 
 
