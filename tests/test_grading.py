@@ -177,3 +177,46 @@ def test_an_lms_zip_is_collected_and_graded(tmp_path):
     assert {s.student: s.total for s in scores} == {"alice": 3, "bob": 0}
     assert problems == []
     assert hashes(tmp_path)["export.zip"] == before["export.zip"]
+
+
+def test_feedback_shows_results_but_not_the_hidden_tests(graded):
+    from learntools_lite.instructor.grading import feedback
+
+    files = feedback(graded["course"], EX1, say=lambda line: None)
+    assert {path.parts[-3] for path in files} == set(graded["students"])
+    carol = next(path for path in files if path.parts[-3] == "carol").read_text()
+    assert "image_detect` is the same as `image_filter`" in carol  # her check's message
+    for path in files:
+        text = path.read_text()
+        assert "HIDDEN TESTS" not in text and "_question" not in text
+
+
+def test_cvcourse_release_gives_the_exercises_learners_have(tmp_path):
+    from learntools_lite import cli
+
+    course = copy_course(tmp_path)
+    cli.main(["--root", str(tmp_path), "release"])
+    for assignment in ALL:
+        released = course / "release" / assignment / f"{assignment}.ipynb"
+        assert released.read_bytes() == (REPO / "exercises" / f"{assignment}.ipynb").read_bytes()
+
+
+def test_cvcourse_grade_prints_a_table_and_writes_the_report(tmp_path, capsys):
+    from learntools_lite import cli
+
+    course = copy_course(tmp_path)
+    write_submissions(tmp_path / "subs", EX1, {
+        "amy": submission(EX1, solution_answers(EX1)),
+        "ben": submission(EX1, {**solution_answers(EX1), "q_3": "image_detect = image_filter"}),
+    })
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--root", str(tmp_path), "grade", EX1, "--submissions", str(tmp_path / "subs")])
+    assert stop.value.code == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[:3] == ["student  q_1_test  q_2_test  q_3_test  total",
+                         "amy      1         1         1         3/3  ",
+                         "ben      1         1         0         2/3  "]
+    rows = (course / "grades.csv").read_text().splitlines()
+    assert rows == ["student,q_1_test,q_2_test,q_3_test,total,max_total,problem",
+                    "amy,1.0,1.0,1.0,3.0,3.0,", "ben,1.0,1.0,0.0,2.0,3.0,"]
+    assert (course / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
