@@ -36,7 +36,9 @@ def kernel_behind(image, answer):
     patches = np.stack(
         [padded[r:r + height, c:c + width].ravel() for r in range(3) for c in range(3)], axis=1
     )
-    weights = np.linalg.lstsq(patches, answer.ravel(), rcond=None)[0]
+    # The 9 x 9 normal equations give the same least-squares weights as lstsq on the
+    # 160 000 x 9 system, about ten times faster (this runs on every wrong answer).
+    weights = np.linalg.lstsq(patches.T @ patches, patches.T @ answer.ravel(), rcond=None)[0]
     if not np.allclose(patches @ weights, answer.ravel(), atol=1e-3):
         return None
     return weights.reshape(3, 3).round(4)
