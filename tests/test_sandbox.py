@@ -5,7 +5,6 @@ Every attack is written so that it would *gain* points if it worked: the answers
 only when the attack succeeds (or the real answers are wrong and the attack hides that).
 """
 
-import shutil
 import socket
 import threading
 
@@ -17,8 +16,9 @@ from learntools_lite.instructor import executors, sandbox
 from learntools_lite.instructor.grading import RunOptions, grade
 
 EX1 = "ex1_convolution"
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(
-    shutil.which("bwrap") is None, reason="needs bubblewrap (apt-get install bubblewrap)")]
+# No skip when bubblewrap is missing: grading then stops with its own one-line message,
+# which is the failure to read (make test and CI install bubblewrap).
+pytestmark = pytest.mark.slow
 ZEROS = "kernel = tf.constant([[0, 0, 0], [0, 0, 0], [0, 0, 0]])"
 RIGHT = solution_answers(EX1)
 
