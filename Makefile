@@ -10,7 +10,7 @@ export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: lab test build lint benchmark clean
+.PHONY: lab test build lint benchmark clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,22 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 lab: $(VENV)/.installed  ## open JupyterLab on the course
 	$(BIN)/cvcourse lab
 
-test: $(VENV)/.installed-test  ## run every test: unit tests, notebooks (nbval), lint
+# Debian packages the tests need: bubblewrap (the grading sandbox) and Chromium (the browser
+# tests drive it with Playwright; Playwright's own browser download is never used).
+system-packages:
+	@missing=""; \
+	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else \
+			echo "make test needs:$$missing. Install with: sudo apt-get install -y$$missing" >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+test: $(VENV)/.installed-test system-packages  ## every test: units, notebooks, grading, browser
 	$(BIN)/python -m pytest
 
 build: $(VENV)/.installed-test  ## regenerate exercises/ and solutions/ from course/notebooks
