@@ -230,3 +230,12 @@ def test_library_errors_that_show_the_blank_count_as_blanks():
         keras.Sequential([keras.layers.Flatten(), ____])
     assert caused_by_blank(raised.value)
     assert not caused_by_blank(ValueError("a real problem"))
+
+
+def test_a_solution_that_opens_with_code_renders_as_a_code_block(namespace):
+    from learntools_lite.core.feedback import Feedback
+
+    feedback = Feedback("Solution", "```python\nx = 1\n```\nWhy it works.")
+    assert feedback._repr_markdown_().endswith("Solution</span>:\n\n```python\nx = 1\n```\n"
+                                               "Why it works.")
+    assert str(feedback) == "Solution:\n\n```python\nx = 1\n```\nWhy it works."

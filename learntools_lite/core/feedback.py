@@ -28,12 +28,17 @@ class Feedback:
         self.body = body
         self._colour = _COLOURS.get(colour_key if colour_key is not None else title, "#495057")
 
+    def _separator(self) -> str:
+        # A body that opens with a code block must start on a line of its own, or Markdown
+        # reads its opening fence as text and its closing fence as the start of a block.
+        return ":\n\n" if self.body.lstrip().startswith(("```", "~~~")) else ": "
+
     def _repr_markdown_(self) -> str:
         heading = f'<span style="color:{self._colour}; font-weight:bold">{self.title}</span>'
-        return f"{heading}: {self.body}" if self.body else heading
+        return f"{heading}{self._separator()}{self.body}" if self.body else heading
 
     def __str__(self) -> str:
-        return f"{self.title}: {self.body}" if self.body else self.title
+        return f"{self.title}{self._separator()}{self.body}" if self.body else self.title
 
     __repr__ = __str__
 
