@@ -27,6 +27,8 @@ from pathlib import Path
 import nbformat
 
 RUNNER = "learntools_lite.instructor.sandbox_runner"
+# Shared scratch folders: other users' files live there, so the sandbox gets empty ones.
+SCRATCH = (Path("/tmp"), Path("/var/tmp"), Path("/run"))
 WORKDIR = "/tmp/submission"  # /tmp is a fresh tmpfs, so the mount point can be made
 
 
@@ -66,17 +68,15 @@ def bwrap_command(workdir: Path, hidden: list[Path]) -> list[str]:
     """The bubblewrap command line for a notebook whose private folder is ``workdir``."""
     command = ["bwrap", "--die-with-parent", "--new-session",
                "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000",
-               "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-               "--tmpfs", "/tmp", "--tmpfs", "/run", "--tmpfs", "/var/tmp"]
-    home = Path.home()
-    covered = [home, *hidden]
+               "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    covered = [path for path in (*SCRATCH, Path.home(), *hidden)
+               if path.exists() and path != Path("/")]
     for path in covered:
-        if path.exists() and path != Path("/"):
-            command += ["--tmpfs", str(path)]
-    # Re-expose what the kernel needs, but never anything inside a hidden folder's
-    # secrets: the course root stays covered because it is covered again afterwards.
+        command += ["--tmpfs", str(path)]
+    # Re-expose what the kernel needs (the environment may live in the home or in /tmp),
+    # then cover the hidden folders again, in case one of those sits inside it.
     for path in _visible_paths():
-        if any(path.is_relative_to(c) for c in covered if c.exists()):
+        if any(path.is_relative_to(c) for c in covered):
             command += ["--ro-bind", str(path), str(path)]
     for path in hidden:
         if path.exists():
