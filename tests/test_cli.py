@@ -78,3 +78,14 @@ def test_a_course_folder_without_nbgrader_config_is_refused(tmp_path):
         cli.main(["--root", str(tmp_path), "grade", "ex1_convolution"])
     assert str(stop.value) == (f"cvcourse: {tmp_path / 'course'} is not an nbgrader course "
                                "root (no nbgrader_config.py)")
+
+
+def test_grading_without_bubblewrap_stops_with_one_line(tmp_path, monkeypatch):
+    from learntools_lite.instructor import sandbox
+
+    root = _course_repo(tmp_path)
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--root", str(root), "grade", "ex1_convolution"])
+    assert str(stop.value) == ("cvcourse: bubblewrap (bwrap) is not installed; install it "
+                               "(apt-get install bubblewrap) or pass --no-sandbox")
