@@ -40,8 +40,11 @@ def students(course, port):
             "for path in ['../../gradebook.db', '../gradebook.db', "
             f"'{course}/gradebook.db', '{REPO}/README.md']:\n"
             "    try:\n"
-            "        open(path, 'a').write('overwritten')\n"
-            "        worked = worked or path.startswith('/') and 'README' in path\n"
+            "        with open(path, 'ab') as target:\n"
+            "            target.write(b'overwritten')\n"
+            "        # Only a real file holds more than what was just written: a write that\n"
+            "        # lands in the sandbox's empty scratch space gains nothing.\n"
+            "        worked = worked or open(path, 'rb').read() != b'overwritten'\n"
             "    except OSError:\n"
             "        pass"), (0, 0, 1)),
         "reader": (if_attack_works(
