@@ -305,23 +305,15 @@ def test_q2_solution_quotes_the_real_counts():
 
 # ---------------------------------------------------------------- q_3: pool2d
 
-HEAD = '''
-def pool2d(X, pool_size, stride=None, mode='max'):
-    X = np.asarray(X)
-    ph, pw = (pool_size, pool_size) if np.ndim(pool_size) == 0 else pool_size
-    if stride is None:
-        stride = (ph, pw)
-    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
-    reduce = np.max if mode == 'max' else np.mean
-'''
-
 def solution_code(question) -> str:
     """The first Python block of the solution learners are shown."""
     return question.problem.solution.split("```python\n", 1)[1].split("```", 1)[0]
 
 
-# The solution shown to learners is itself one of the correct answers tested.
+# The solution shown to learners is itself one of the correct answers tested; its opening
+# lines (reading the arguments) are shared by the other implementations below.
 LOOPS = solution_code(q_3)
+HEAD = "\n" + LOOPS.split("    out_h =", 1)[0]
 
 
 def shipped_starter(name: str) -> str:
