@@ -29,6 +29,8 @@ def lab(root: Path, extra: list[str]) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .instructor.sandbox import Limits
+
     parser = argparse.ArgumentParser(prog="cvcourse", description=__doc__)
     parser.add_argument("--root", default=".", help="the course repository (default: here)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -51,8 +53,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="execute on this Dask cluster instead of local workers")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="execute without bubblewrap (only for trusted submissions)")
-    grade.add_argument("--memory-mb", type=int, default=2048,
-                       help="memory limit per notebook (default 2048)")
+    grade.add_argument("--memory-mb", type=int,
+                       help="memory limit per notebook in MB "
+                            f"(default {Limits.memory_mb})")
     feedback = commands.add_parser("feedback", help="write HTML feedback for each student")
     feedback.add_argument("assignment")
     return parser
@@ -60,20 +63,21 @@ def _parser() -> argparse.ArgumentParser:
 
 def _grade(course: Path, args) -> int:
     from .instructor import report
-    from .instructor.grading import RunOptions, grade
-    from .instructor.sandbox import Limits
+    from .instructor.grading import RunOptions, grade, read_judgements
 
     options = RunOptions(workers=args.workers, scheduler=args.scheduler,
-                         sandboxed=not args.no_sandbox,
-                         limits=None if args.memory_mb == 2048 else Limits(
-                             memory_mb=args.memory_mb))
+                         sandboxed=not args.no_sandbox, memory_mb=args.memory_mb)
     submissions = args.submissions.resolve() if args.submissions else None
     assignment = args.assignment
     scores, problems = grade(course, assignment, submissions, options=options)
+    judgements = read_judgements(course, assignment, [s.student for s in scores])
     print(report.table(scores))
     report.write_csv(scores, course / "grades.csv")
-    report.write_png(scores, course / "report.png", f"{assignment}: {len(scores)} students")
-    print(f"wrote {course / 'grades.csv'} and {course / 'report.png'}")
+    report.write_misconceptions(judgements, course / "misconceptions.csv")
+    report.write_png(scores, course / "report.png", f"{assignment}: {len(scores)} students",
+                     judgements)
+    print(f"wrote {course / 'grades.csv'}, {course / 'misconceptions.csv'} and "
+          f"{course / 'report.png'}")
     for line in problems:
         print(f"problem: {line}", file=sys.stderr)
     return 1 if problems else 0

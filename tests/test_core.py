@@ -16,9 +16,9 @@ from learntools_lite.core import (
 )
 from learntools_lite.core.binding import Binder
 from learntools_lite.core.blank import contains_blank
+from learntools_lite.core.capture import Call, FunctionCalls, Returned, Unreadable
 from learntools_lite.core.feedback import for_outcome
 from learntools_lite.core.question import SOLUTIONS_SWITCH
-from learntools_lite.core.values import learner_function
 
 DOUBLE = CodingProblem(
     variables=("doubled",),
@@ -27,7 +27,7 @@ DOUBLE = CodingProblem(
     tolerance=Tolerance(atol=1e-6, rtol=0),
     hints=("Multiply.", "Use `2 * numbers`."),
     solution="```python\ndoubled = 2 * numbers\n```",
-    mistakes=(Mistake(lambda answer, numbers: np.allclose(answer, numbers + 2),
+    mistakes=(Mistake("added-two", lambda answer, numbers: np.allclose(answer, numbers + 2),
                       "You added 2 instead of multiplying by 2."),),
 )
 
@@ -112,29 +112,47 @@ def test_error_inside_the_checker_is_contained(namespace):
     assert "Traceback" not in str(for_outcome(outcome))
 
 
-def test_learner_function_errors_are_reported_as_theirs(namespace):
-    problem = CodingProblem(variables=("f",), read=learner_function,
-                            mistakes=(Mistake(lambda f: f(np.zeros(3)) is None, "Returns None."),))
-    question = Question(2, problem)
+def test_learner_function_calls_are_recorded_and_their_errors_reported_as_theirs(namespace):
+    calls = FunctionCalls(calls=lambda: (Call("f(zeros)", (np.zeros(3),)),
+                                         Call("f(ones)", (np.ones(2),))),
+                          probe=Call("f(x)", (np.zeros(1),)))
+    problem = CodingProblem(variables=("f",), read=calls)
 
-    def f(x):
+    def raising(x):
         raise KeyError("oops")
 
-    namespace["f"] = f
-    outcome = question.evaluate()
-    assert outcome.status is Status.LEARNER_ERROR
-    assert outcome.message == (
+    def changing(x):
+        x[0] = 5
+        return x.sum()
+
+    namespace["f"] = raising
+    record = problem.capture(namespace)["f"]
+    assert record.accepts_probe and record.signature == "(x)"
+    assert len(record.calls) == 1  # no calls after the one that raised
+    assert record.calls[0].outcome.status is Status.LEARNER_ERROR
+    assert record.calls[0].outcome.message == (
         "Your `f` raised `KeyError: 'oops'` when the checker called it with an input of "
         "shape (3,).")
+    namespace["f"] = changing
+    first, second = problem.capture(namespace)["f"].calls
+    assert isinstance(first, Returned) and first.mutated and first.value == 5.0
+    namespace["f"] = lambda x, y: None
+    record = problem.capture(namespace)["f"]
+    assert not record.accepts_probe and record.signature == "(x, y)"
     namespace["f"] = lambda x: None
-    assert question.evaluate().message == "Returns None."
+    assert [c.value for c in problem.capture(namespace)["f"].calls] == [None, None]
     namespace["f"] = lambda x: ____
-    assert question.evaluate().message == (
+    assert problem.capture(namespace)["f"].calls[0].outcome.message == (
         "Your `f` still returns a blank (`____`). Finish its code.")
     namespace["f"] = lambda x: ____ + 1
-    assert question.evaluate().status is Status.NOT_ATTEMPTED
+    assert problem.evaluate(namespace).status is Status.NOT_ATTEMPTED
+    namespace["f"] = lambda x: "text"
+    result = problem.capture(namespace)["f"].calls[0].value
+    assert isinstance(result, Unreadable) and "`f(zeros)` should hold real numbers" in (
+        result.outcome.message)
     namespace["f"] = 3
-    assert "should be a function" in question.evaluate().message
+    assert problem.evaluate(namespace).message == (
+        "`f` should be a function defined with `def f(...)`, but it is a `int`.")
 
 
 def test_hints_count_and_bounds(q, capsys):

@@ -91,13 +91,13 @@ kernel = tf.constant([
 Others to try: a horizontal edge detector `[[-1, -2, -1], [0, 0, 0], [1, 2, 1]]` or a
 sharpener `[[0, -1, 0], [-1, 5, -1], [0, -1, 0]]`.""",
     mistakes=(
-        Mistake(lambda answer: answer.shape == (3, 3, 1, 1),
+        Mistake("already-reshaped", lambda answer: answer.shape == (3, 3, 1, 1),
                 "`kernel` is already shaped `[3, 3, 1, 1]`. Keep it as a 3 x 3 grid here; "
                 "the reshape for `tf.nn.conv2d` belongs to the next question."),
-        Mistake(lambda answer: answer.shape != (3, 3),
+        Mistake("not-3x3", lambda answer: answer.shape != (3, 3),
                 lambda answer: f"`kernel` should be 3 x 3 (three rows of three numbers), "
                                f"but its shape is `{answer.shape}`."),
-        Mistake(lambda answer: not answer.any(),
+        Mistake("all-zeros", lambda answer: not answer.any(),
                 "`kernel` is all zeros, so every filtered pixel would be 0 and the image "
                 "would come out blank. Give it some non-zero weights."),
     ),
@@ -126,34 +126,35 @@ image_filter = tf.nn.conv2d(
 ```
 A new name, `filters`, keeps `kernel` 3 x 3, so the cell can be run again.""",
     mistakes=(
-        Mistake(lambda answer, expected: _close(answer, _relu(expected)),
+        Mistake("relu-applied", lambda answer, expected: _close(answer, _relu(expected)),
                 "`image_filter` has no negative values where the convolution has some: "
                 "it looks like ReLU is already applied. Question 2 is the filter step "
                 "alone; the ReLU (detect) step is question 3."),
-        Mistake(lambda answer, image: answer.shape == (1, image.shape[1] - 2,
+        Mistake("valid-padding", lambda answer, image: answer.shape == (1, image.shape[1] - 2,
                                                          image.shape[2] - 2, 1),
                 lambda answer, expected:
                 f"`image_filter` has shape `{answer.shape}` instead of `{expected.shape}`: "
                 "one pixel is missing on every side, which is what `padding='VALID'` does. "
                 "Use `padding='SAME'` to keep the image size."),
-        Mistake(lambda answer, image: stride_used(image, answer) is not None,
+        Mistake("stride-too-large", lambda answer, image: stride_used(image, answer) is not None,
                 lambda answer, image: _stride_message(answer, stride_used(image, answer))),
-        Mistake(lambda answer, expected: answer.shape != expected.shape
+        Mistake("squeezed-or-reshaped", lambda answer, expected: answer.shape != expected.shape
                 and answer.size == expected.size,
                 lambda answer, expected:
                 f"`image_filter` holds the right number of values but has shape "
                 f"`{answer.shape}` instead of `{expected.shape}`. Keep the batch and channel "
                 "axes that `tf.nn.conv2d` returns; do not squeeze or reshape the result."),
-        Mistake(lambda answer, image, kernel: _not_symmetric(kernel, np.rot90, 2)
+        Mistake("kernel-flipped", lambda answer, image, kernel: _not_symmetric(kernel, np.rot90, 2)
                 and _close(answer, convolve(image, np.rot90(kernel, 2))),
                 "`image_filter` was made with your kernel turned by 180 degrees, as in the "
                 "textbook definition of convolution. `tf.nn.conv2d` (like every deep learning "
                 "library) slides the kernel without flipping it; use your `kernel` as it is."),
-        Mistake(lambda answer, image, kernel: _not_symmetric(kernel, np.transpose)
+        Mistake("kernel-transposed",
+                lambda answer, image, kernel: _not_symmetric(kernel, np.transpose)
                 and _close(answer, convolve(image, kernel.T)),
                 "`image_filter` was made with your kernel transposed (rows and columns "
                 "swapped). Use `kernel` as it is; reshape it with `tf.reshape`, not a transpose."),
-        Mistake(lambda answer, image: kernel_behind(image, answer) is not None,
+        Mistake("other-kernel", lambda answer, image: kernel_behind(image, answer) is not None,
                 lambda answer, image, kernel:
                 f"`image_filter` is a convolution of `image`, but with the kernel "
                 f"`{kernel_behind(image, answer).tolist()}`, not with your `kernel` "
@@ -161,14 +162,14 @@ A new name, `filters`, keeps `kernel` 3 x 3, so the cell can be run again.""",
                 "redefine `kernel`? Convolve with your own `kernel`."),
     ),
     errors=(
-        Mistake(lambda error: "filter must be 4-dimensional" in str(error)
+        Mistake("filter-not-4d", lambda error: "filter must be 4-dimensional" in str(error)
                 or "evenly divisible by filter depth" in str(error),
                 "`tf.nn.conv2d` needs a 4-D filter `[height, width, in_channels, out_channels]`. "
                 "Fix: `filters = tf.reshape(kernel, [3, 3, 1, 1])`, and pass `filters`."),
-        Mistake(lambda error: "expected to be a float tensor" in str(error),
+        Mistake("integer-kernel", lambda error: "expected to be a float tensor" in str(error),
                 "The kernel holds integers, but `tf.nn.conv2d` needs floats like the image. "
                 "Fix: `filters = tf.cast(filters, dtype=tf.float32)` before the call."),
-        Mistake(lambda error: "attr 'padding'" in str(error),
+        Mistake("padding-lower-case", lambda error: "attr 'padding'" in str(error),
                 "`padding` must be written in capitals: `padding='SAME'`."),
     ),
 )
@@ -205,21 +206,22 @@ DETECT = CodingProblem(
 image_detect = tf.nn.relu(image_filter)
 ```""",
     mistakes=(
-        Mistake(lambda answer, image_filter: _close(answer, image_filter),
+        Mistake("no-activation", lambda answer, image_filter: _close(answer, image_filter),
                 "`image_detect` is the same as `image_filter`: no activation was applied. "
                 "Pass the filtered image through `tf.nn.relu`."),
-        Mistake(lambda answer, image_filter: other_activation(answer, image_filter) is not None,
+        Mistake("other-activation",
+                lambda answer, image_filter: other_activation(answer, image_filter) is not None,
                 lambda answer, image_filter:
                 f"`image_detect` is {other_activation(answer, image_filter)} of `image_filter`, "
                 "not its ReLU. ReLU sets every negative value to 0 and keeps positive values "
                 "unchanged; use `tf.nn.relu`."),
-        Mistake(lambda answer, image_filter: _close(answer, _relu(-image_filter)),
+        Mistake("sign-flipped", lambda answer, image_filter: _close(answer, _relu(-image_filter)),
                 "`image_detect` is the ReLU of `-image_filter`: the sign is flipped, so it "
                 "keeps the responses ReLU should drop. Use `tf.nn.relu(image_filter)`."),
-        Mistake(lambda answer, image: _close(answer, _relu(image)),
+        Mistake("relu-of-image", lambda answer, image: _close(answer, _relu(image)),
                 "`image_detect` is the ReLU of `image`, the unfiltered picture (which has no "
                 "negative values, so nothing changed). Apply ReLU to `image_filter` instead."),
-        Mistake(lambda answer: answer.shape == (3, 3),
+        Mistake("relu-of-kernel", lambda answer: answer.shape == (3, 3),
                 "`image_detect` has the shape of a kernel. Apply ReLU to the filtered "
                 "image `image_filter`, not to `kernel`."),
     ),

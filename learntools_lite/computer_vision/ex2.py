@@ -9,7 +9,6 @@ The set-up the notebook runs is :func:`pooling.detected_car`: the shipped car, e
 VALID convolution and passed through ReLU, shape [1, 398, 398, 1].
 """
 
-import inspect
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -17,9 +16,10 @@ import numpy as np
 import tensorflow as tf
 
 from ..core import CodingProblem, Mistake, Question, ThoughtProblem, Tolerance, ____
+from ..core.capture import Call, FunctionCalls, Unreadable
 from ..core.outcome import Outcome, Status, incorrect
 from ..core.problem import describe_difference
-from ..core.values import Verdict, learner_function, numeric_array
+from ..core.values import Verdict, numeric_array
 from . import pooling
 
 __all__ = ["q_1", "q_2", "q_3", "q_4", "____"]
@@ -92,61 +92,65 @@ image_condense = tf.nn.pool(
 `keras.layers.MaxPool2D(pool_size=2, padding='same')(image_detect)` give the same result.
 With `padding='VALID'` it is the same too, because 398 is even: no block runs past the edge.""",
     mistakes=(
-        Mistake(lambda answer, image_filter: _pooled_like(answer, image_filter, 2, 2),
+        Mistake("pooled-filter",
+                lambda answer, image_filter: _pooled_like(answer, image_filter, 2, 2),
                 "`image_condense` has negative values: it is the pooled `image_filter`. "
                 "Pool the detected image `image_detect` (after ReLU), which has none."),
-        Mistake(lambda answer, image: _pooled_like(answer, image, 2, 2),
+        Mistake("pooled-image", lambda answer, image: _pooled_like(answer, image, 2, 2),
                 "`image_condense` is the pooled `image`, the original picture. Pool "
                 "`image_detect`, the picture after the filter and detect steps."),
-        Mistake(lambda answer, image_detect: _pooled_like(answer, image_detect, 2, 2, "AVG"),
+        Mistake("average-pooling",
+                lambda answer, image_detect: _pooled_like(answer, image_detect, 2, 2, "AVG"),
                 "`image_condense` holds the *average* of each 2 x 2 block, not its maximum. "
                 "Use `pooling_type='MAX'`."),
-        Mistake(lambda answer, image_detect: _pooled_like(answer, image_detect, 3, 2),
+        Mistake("window-3x3", lambda answer, image_detect: _pooled_like(answer, image_detect, 3, 2),
                 "`image_condense` takes the maximum over 3 x 3 blocks. The question asks for "
                 "a 2 x 2 window: `window_shape=(2, 2)`."),
-        Mistake(lambda answer, image_detect: _pooled_like(answer, image_detect, 1, 2),
+        Mistake("window-1x1", lambda answer, image_detect: _pooled_like(answer, image_detect, 1, 2),
                 "`image_condense` is every second pixel of `image_detect`: with a 1 x 1 "
                 "window each 'block' is a single pixel, so the stride just skips pixels and "
                 "nothing is pooled. Use `window_shape=(2, 2)`."),
-        Mistake(lambda answer, image_detect: _pooled_like(answer, image_detect, 2, 1),
+        Mistake("stride-1", lambda answer, image_detect: _pooled_like(answer, image_detect, 2, 1),
                 lambda answer: f"`image_condense` has shape `{answer.shape}`, nearly the size "
                 "of `image_detect`: the 2 x 2 window moved one pixel at a time "
                 "(stride 1). Use `strides=(2, 2)` so the blocks do not overlap and the image "
                 "is condensed to half its size."),
-        Mistake(lambda answer, expected: _close(answer, expected[0, :, :, 0]),
+        Mistake("squeezed", lambda answer, expected: _close(answer, expected[0, :, :, 0]),
                 lambda expected: f"`image_condense` has the right values but shape "
                 f"`{expected.shape[1:3]}`: the batch and channel axes were squeezed away. "
                 f"Keep the shape `{expected.shape}` that `tf.nn.pool` returns."),
-        Mistake(lambda answer, expected: _close(answer, expected.transpose(0, 2, 1, 3)),
+        Mistake("transposed",
+                lambda answer, expected: _close(answer, expected.transpose(0, 2, 1, 3)),
                 "`image_condense` is transposed: its rows are the columns of the expected "
                 "result. Pool `image_detect` as it is, without swapping its axes."),
-        Mistake(lambda answer, expected: _close(answer, expected.transpose(0, 3, 1, 2)),
+        Mistake("channels-first",
+                lambda answer, expected: _close(answer, expected.transpose(0, 3, 1, 2)),
                 lambda answer: f"`image_condense` has the right values but shape "
                 f"`{answer.shape}`, with channels first. TensorFlow keeps channels last: "
                 "`[batch, height, width, channels]`; do not transpose the result."),
-        Mistake(lambda answer, expected: answer.shape != expected.shape
+        Mistake("reshaped", lambda answer, expected: answer.shape != expected.shape
                 and answer.size == expected.size,
                 lambda answer, expected: f"`image_condense` holds the right number of values "
                 f"but has shape `{answer.shape}` instead of `{expected.shape}`. Do not reshape "
                 "the result of the pooling."),
     ),
     errors=(
-        Mistake(lambda error: "pooling is not supported" in str(error),
+        Mistake("pooling-type-spelling", lambda error: "pooling is not supported" in str(error),
                 "`pooling_type` must be `'MAX'` or `'AVG'`, in capitals. For maximum "
                 "pooling write `pooling_type='MAX'`."),
-        Mistake(lambda error: "attr 'padding'" in str(error),
+        Mistake("padding-lower-case", lambda error: "attr 'padding'" in str(error),
                 "`padding` must be written in capitals: `padding='SAME'`."),
-        Mistake(lambda error: "has no len()" in str(error),
+        Mistake("window-not-pair", lambda error: "has no len()" in str(error),
                 "`tf.nn.pool` wants `window_shape` as a pair, one size for the height and "
                 "one for the width: `window_shape=(2, 2)`."),
-        Mistake(lambda error: "must have rank 4" in str(error),
+        Mistake("input-not-4d", lambda error: "must have rank 4" in str(error),
                 "`tf.nn.pool` wants `input` as a batch of images, "
                 "`[batch, height, width, channels]`. Pass `image_detect` as it is, without "
                 "indexing or squeezing it."),
-        Mistake(lambda error: "must have rank" in str(error),
+        Mistake("window-wrong-length", lambda error: "must have rank" in str(error),
                 "`window_shape` needs exactly two numbers, (height, width), as `tf.nn.pool` "
                 "counts them to decide how many axes to pool: `window_shape=(2, 2)`."),
-        Mistake(lambda error: "`strides` > `window_shape`" in str(error),
+        Mistake("window-below-stride", lambda error: "`strides` > `window_shape`" in str(error),
                 "the window is smaller than the stride, so some pixels would never be looked "
                 "at (with a 1 x 1 window nothing is pooled at all). Use "
                 "`window_shape=(2, 2)` with `strides=(2, 2)`."),
@@ -199,25 +203,25 @@ relative to the block grid, so a shift that pushes an edge across a block border
 even after many poolings. A network stacks pooling with many learned layers, and it is the
 combination that makes its features tolerant of small shifts.""",
     mistakes=(
-        Mistake(lambda answer: answer.ndim != 0,
+        Mistake("not-one-number", lambda answer: answer.ndim != 0,
                 lambda answer: f"`poolings_needed` should be one whole number, not an array "
                 f"or a list (it has shape `{answer.shape}`)."),
-        Mistake(lambda answer: answer != np.round(answer),
+        Mistake("not-whole", lambda answer: answer != np.round(answer),
                 lambda answer: f"`poolings_needed` is `{float(answer):g}`, but a number of "
                 "poolings is a whole number."),
-        Mistake(lambda answer: not 0 <= answer <= pooling.MOST_POOLINGS,
+        Mistake("out-of-range", lambda answer: not 0 <= answer <= pooling.MOST_POOLINGS,
                 lambda answer: f"`poolings_needed` is `{float(answer):g}`; the answer is "
                 f"between 0 and {pooling.MOST_POOLINGS} (the widget's `poolings` range)."),
-        Mistake(lambda answer: answer == 0,
+        Mistake("zero-poolings", lambda answer: answer == 0,
                 lambda: f"Without any pooling, the circle shifted by {SHIFT} differs from "
                 f"the unshifted one in {pooling.compare_shift(None, *SHIFT, 0).changed} "
                 "pixels: a shift always changes the picture itself. How many poolings "
                 "does it take to hide it?"),
-        Mistake(lambda answer, expected: answer < expected,
+        Mistake("too-few", lambda answer, expected: answer < expected,
                 lambda answer: f"After {_plural(int(answer), 'pooling')} the shifted "
                 f"circle's result still differs from the unshifted one in "
                 f"{_plural(_changed_after(answer), 'pixel')}. Try more poolings."),
-        Mistake(lambda answer, expected: answer > expected,
+        Mistake("too-many", lambda answer, expected: answer > expected,
                 lambda answer: f"After {_plural(int(answer), 'pooling')} the shift has "
                 "indeed vanished, but it has vanished already after fewer. Find the "
                 "smallest number."),
@@ -334,29 +338,35 @@ def _extended(verdict: Verdict, text: str) -> Verdict:
     return Verdict(Outcome(outcome.status, outcome.message + text))
 
 
-def _read_result(result, case: Case) -> np.ndarray:
-    try:
-        return numeric_array(result, case.call)
-    except Verdict as verdict:
-        raise _extended(verdict, f" (`X` had shape `{case.shape}`.)") from None
+def _calls() -> tuple[Call, ...]:
+    """The calls the checker makes to the learner's ``pool2d``, with fresh inputs."""
+    return tuple(Call(case.call, (case.input(), case.pool_size), case.kwargs) for case in CASES)
+
+
+# How the checker reads ``pool2d``: it calls it once per case, wherever the function lives.
+POOL2D_CALLS = FunctionCalls(
+    calls=_calls, probe=Call("pool2d(X, 2, stride=None, mode='max')", (np.zeros((2, 2)), 2),
+                             {"stride": None, "mode": "max"}))
 
 
 @lru_cache(maxsize=4)
 def trials(answer) -> tuple[Trial, ...]:
-    """Call the learner's wrapped ``pool2d`` once per case. Cached per wrapper, which the
-    core makes afresh at every check, so the mistakes below share one set of calls."""
+    """The recorded calls of the learner's ``pool2d``, one trial per case. Cached per
+    record, which each check captures afresh, so the mistakes below share one reading."""
+    if len(answer.calls) > len(CASES):
+        raise Verdict(incorrect("`pool2d` has more recorded calls than the checker made."))
     done = []
-    for case in CASES:
-        given = case.input()
-        try:
-            result = answer(given, case.pool_size, **case.kwargs)
-        except Verdict as verdict:
-            if verdict.outcome.status is not Status.LEARNER_ERROR:
-                raise  # a returned blank: not attempted, whatever the call
-            raise _extended(verdict, f" The call was `{case.call}`.") from None  # which call
-        mutated = not np.array_equal(given, case.input())
-        done.append(Trial(case, None if result is None else _read_result(result, case),
-                          mutated))
+    for case, record in zip(CASES, answer.calls, strict=False):
+        if isinstance(record, Unreadable):
+            if record.outcome.status is not Status.LEARNER_ERROR:
+                raise Verdict(record.outcome)  # a returned blank: not attempted, whatever the call
+            raise _extended(Verdict(record.outcome), f" The call was `{case.call}`.")
+        if isinstance(record.value, Unreadable):
+            raise _extended(Verdict(record.value.outcome), f" (`X` had shape `{case.shape}`.)")
+        result = None if record.value is None else numeric_array(record.value, case.call)
+        done.append(Trial(case, result, record.mutated))
+    if len(done) < len(CASES):
+        raise Verdict(incorrect("`pool2d` has fewer recorded calls than the checker made."))
     return tuple(done)
 
 
@@ -368,15 +378,7 @@ def _first(answer, test) -> Trial | None:
 
 def wrong_signature(answer) -> str | None:
     """The learner's parameter list if it cannot take the checker's calls, else None."""
-    try:
-        signature = inspect.signature(answer.function)
-    except (TypeError, ValueError):  # a builtin without a signature: let the calls decide
-        return None
-    try:
-        signature.bind(np.zeros((2, 2)), 2, stride=None, mode="max")
-    except TypeError:
-        return str(signature)
-    return None
+    return None if answer.accepts_probe else answer.signature
 
 
 def _mixes_channels(t: Trial) -> bool:
@@ -417,7 +419,7 @@ def _trial_message(test, describe):
 
 POOL2D = CodingProblem(
     variables=("pool2d",),
-    read=learner_function,
+    read=POOL2D_CALLS,
     hints=(
         "With VALID padding a window must fit entirely inside `X`. Along the height, windows "
         "start at rows 0, sh, 2*sh, ... and the last one must end by row H, so there are "
@@ -450,52 +452,53 @@ Without the loops, NumPy can cut out every window at once:
 `np.lib.stride_tricks.sliding_window_view(X, (ph, pw), axis=(0, 1))[::sh, ::sw]` has shape
 `(out_h, out_w, ..., ph, pw)`; reduce it over its last two axes.""",
     mistakes=(
-        Mistake(lambda answer: wrong_signature(answer) is not None,
+        Mistake("wrong-signature", lambda answer: wrong_signature(answer) is not None,
                 lambda answer: f"`pool2d` takes `{wrong_signature(answer)}`, but the checker "
                 "calls it as `pool2d(X, pool_size, stride=..., mode=...)`. Define it as "
                 "`def pool2d(X, pool_size, stride=None, mode='max'):`."),
-        Mistake(lambda answer: any(t.result is None for t in trials(answer)),
+        Mistake("returns-none", lambda answer: any(t.result is None for t in trials(answer)),
                 lambda answer: "`pool2d` returned `None` for "
                 f"{next(t for t in trials(answer) if t.result is None).case.where}. "
                 "Did you forget the `return` at the end of the function?"),
-        Mistake(lambda answer: any(t.mutated for t in trials(answer)),
+        Mistake("mutates-input", lambda answer: any(t.mutated for t in trials(answer)),
                 lambda answer: "`pool2d` changed the array it was given, in "
                 f"{next(t for t in trials(answer) if t.mutated).case.where}. Pooling should "
                 "leave its input alone: write the results into a new array."),
-        Mistake(lambda answer: _first(answer, _mixes_channels) is not None,
+        Mistake("mixes-channels", lambda answer: _first(answer, _mixes_channels) is not None,
                 _trial_message(_mixes_channels, lambda t:
                     f"For {t.case.where}, the channels were pooled together: each output "
                     "pixel mixes all channels. Pool each channel on its own by reducing the "
                     "window over its first two axes only, e.g. `window.max(axis=(0, 1))`, so "
                     f"the result has shape `{t.case.expected().shape}`.")),
-        Mistake(lambda answer: _first(answer, _swaps_modes) is not None,
+        Mistake("swaps-modes", lambda answer: _first(answer, _swaps_modes) is not None,
                 _trial_message(_swaps_modes, lambda t:
                     f"For {t.case.where}, `pool2d` computed the "
                     f"{'mean' if t.case.is_max else 'maximum'} of each window instead of "
                     f"the {'maximum' if t.case.is_max else 'mean'}. `mode='max'` (the "
                     "default) takes the largest value, `mode='avg'` the average.")),
-        Mistake(lambda answer: _first(answer, _max_from_zero) is not None,
+        Mistake("max-from-zero", lambda answer: _first(answer, _max_from_zero) is not None,
                 _trial_message(_max_from_zero, lambda t:
                     f"For {t.case.where}, the result is never below 0, but a window that "
                     "holds only negative numbers has a negative maximum. Did the maximum "
                     "start from 0? Take it over the window's own values: "
                     "`window.max(axis=(0, 1))`.")),
-        Mistake(lambda answer: _first(answer, _default_stride_one) is not None,
+        Mistake("default-stride-one",
+                lambda answer: _first(answer, _default_stride_one) is not None,
                 _trial_message(_default_stride_one, lambda t:
                     f"For {t.case.where}, the windows moved one pixel at a time. When "
                     "`stride` is `None`, the stride is the pool size, so the windows do "
                     "not overlap.")),
-        Mistake(lambda answer: _first(answer, _ignores_stride) is not None,
+        Mistake("ignores-stride", lambda answer: _first(answer, _ignores_stride) is not None,
                 _trial_message(_ignores_stride, lambda t:
                     f"For {t.case.where}, the windows moved by the pool size, not by the "
                     "stride given. Use `stride` when it is not `None`.")),
-        Mistake(lambda answer: _first(answer, _size_off_by_one) is not None,
+        Mistake("size-off-by-one", lambda answer: _first(answer, _size_off_by_one) is not None,
                 _trial_message(_size_off_by_one, lambda t:
                     f"For {t.case.where}, the result has shape `{t.result.shape}`, but "
                     f"VALID pooling gives `{t.case.expected().shape}`. Only windows that "
                     "fit entirely inside `X` count: along the height there are "
                     "`(H - ph) // sh + 1` of them, and likewise along the width.")),
-        Mistake(lambda answer: _first(answer, lambda t: True) is not None,
+        Mistake("other-difference", lambda answer: _first(answer, lambda t: True) is not None,
                 _trial_message(lambda t: True, lambda t:
                     f"`pool2d` differs from `tf.nn.pool` on input shape `{t.case.shape}`, "
                     f"pool_size `{t.case.pool_size!r}`: "

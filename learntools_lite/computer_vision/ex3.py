@@ -89,54 +89,59 @@ The same numbers without Keras: `tf.reduce_mean(feature_maps, axis=[1, 2])`, or 
 `np.mean(feature_maps, axis=(1, 2))`. Axes 1 and 2 are height and width; axis 0 (the batch)
 and axis 3 (the channels) are kept, so each image gets one number per feature.""",
     mistakes=(
-        Mistake(lambda answer, feature_maps: _close(answer, feature_maps.max(axis=(1, 2))),
+        Mistake("global-max",
+                lambda answer, feature_maps: _close(answer, feature_maps.max(axis=(1, 2))),
                 "`pooled` holds the *largest* value of each feature map: that is global max "
                 "pooling (`GlobalMaxPool2D` or `reduce_max`). This question asks for the "
                 "*average* of each map: use `keras.layers.GlobalAvgPool2D()`."),
-        Mistake(lambda answer, feature_maps: _close(answer, feature_maps.sum(axis=(1, 2))),
+        Mistake("sum", lambda answer, feature_maps: _close(answer, feature_maps.sum(axis=(1, 2))),
                 lambda feature_maps: "`pooled` holds the *sum* of each feature map, "
                 f"{feature_maps.shape[1] * feature_maps.shape[2]} times the average. Use "
                 "`tf.reduce_mean` (not `reduce_sum`), or `keras.layers.GlobalAvgPool2D()`."),
-        Mistake(lambda answer, feature_maps: answer.shape == feature_maps.shape,
+        Mistake("not-pooled", lambda answer, feature_maps: answer.shape == feature_maps.shape,
                 "`pooled` has the same shape as `feature_maps`: nothing was pooled. Global "
                 "average pooling replaces each whole map by its average."),
-        Mistake(lambda answer, feature_maps: answer.shape == (feature_maps.shape[0], 1, 1,
+        Mistake("keepdims",
+                lambda answer, feature_maps: answer.shape == (feature_maps.shape[0], 1, 1,
                                                               feature_maps.shape[3]),
                 lambda answer, expected: f"`pooled` has shape `{answer.shape}`: the averaged "
                 "height and width axes are still there with size 1, as `keepdims=True` leaves "
                 f"them. Drop `keepdims` so the result has shape `{expected.shape}`, the same as "
                 "`GlobalAvgPool2D` gives."),
-        Mistake(lambda answer, feature_maps: answer.shape == (feature_maps.shape[0],
+        Mistake("flattened", lambda answer, feature_maps: answer.shape == (feature_maps.shape[0],
                                                               feature_maps[0].size),
                 lambda answer, feature_maps: f"`pooled` has all {answer.shape[1]} values of the "
                 "feature maps laid out in a row: that is `Flatten`, which keeps every position. "
                 f"Pooling should condense each map to one number, giving "
                 f"{feature_maps.shape[3]} values per image."),
-        Mistake(_local_pooling,
+        Mistake("local-pooling", _local_pooling,
                 lambda answer: f"`pooled` still has a `{answer.shape[1]} x {answer.shape[2]}` "
                 "grid per channel: a pooling layer with a window (`AvgPool2D` or `MaxPool2D`) "
                 "only condenses neighbourhoods. *Global* pooling uses the whole map as one "
                 "window: `keras.layers.GlobalAvgPool2D()`."),
-        Mistake(lambda answer, feature_maps: answer.shape == feature_maps.shape[:3],
+        Mistake("averaged-channels",
+                lambda answer, feature_maps: answer.shape == feature_maps.shape[:3],
                 "`pooled` has one value per *position* instead of one per *channel*: it "
                 "averages across the channels (`axis=-1` or `axis=3`). Average over height and "
                 "width instead: `axis=[1, 2]`."),
-        Mistake(lambda answer, feature_maps: answer.shape == feature_maps.shape[:1],
+        Mistake("averaged-everything",
+                lambda answer, feature_maps: answer.shape == feature_maps.shape[:1],
                 "`pooled` has one number per image: the channels were averaged together too "
                 "(`axis=[1, 2, 3]`). Keep the channels apart and average over `axis=[1, 2]` "
                 "only, so each feature keeps its own value."),
-        Mistake(lambda answer: answer.shape == (),
+        Mistake("no-axis", lambda answer: answer.shape == (),
                 "`pooled` is a single number: the mean of every value in `feature_maps`, as "
                 "`reduce_mean` gives when no `axis` is passed. Average over `axis=[1, 2]`."),
-        Mistake(lambda answer, feature_maps: answer.shape == feature_maps.shape[1:],
+        Mistake("averaged-batch",
+                lambda answer, feature_maps: answer.shape == feature_maps.shape[1:],
                 "`pooled` was averaged over the batch axis (`axis=0`), which here holds only "
                 "one image. Average over height and width, `axis=[1, 2]`."),
-        Mistake(lambda answer, expected: answer.shape == expected.shape[1:]
+        Mistake("lost-batch-axis", lambda answer, expected: answer.shape == expected.shape[1:]
                 and _close(answer, expected[0]),
                 lambda expected: "`pooled` has the right numbers but has lost the batch "
                 f"axis: its shape should be `{expected.shape}`, one row per image. Do not "
                 "squeeze or index the result."),
-        Mistake(lambda answer, feature_maps: answer.shape in {
+        Mistake("one-spatial-axis", lambda answer, feature_maps: answer.shape in {
                     (feature_maps.shape[0], feature_maps.shape[1], feature_maps.shape[3]),
                     (feature_maps.shape[0], feature_maps.shape[2], feature_maps.shape[3])},
                 "`pooled` was averaged over only one of height and width. Average over both "
@@ -205,52 +210,57 @@ gap_params = head_size(keras.layers.GlobalAvgPool2D())      # 9
 Neither `Flatten` nor `GlobalAvgPool2D` has parameters of its own. On the 8 x 8 x 16 maps of
 the pretrained base the gap widens: 1,025 against 17.""",
     mistakes=(
-        Mistake(lambda flatten_params, gap_params: _not_one_number(flatten_params, gap_params),
+        Mistake("not-one-number",
+                lambda flatten_params, gap_params: _not_one_number(flatten_params, gap_params),
                 lambda flatten_params, gap_params:
                 f"{_names(_not_one_number(flatten_params, gap_params))} should be a single "
                 "whole number (a count), not an array or a list."),
-        Mistake(lambda flatten_params, gap_params: _not_whole(flatten_params, gap_params),
+        Mistake("not-whole",
+                lambda flatten_params, gap_params: _not_whole(flatten_params, gap_params),
                 lambda flatten_params, gap_params:
                 f"{_names(_not_whole(flatten_params, gap_params))} is not a whole number. "
                 "A parameter count is a number of weights, so it is an integer."),
-        Mistake(lambda flatten_params, gap_params, expected:
+        Mistake("swapped", lambda flatten_params, gap_params, expected:
                 flatten_params == expected["gap_params"]
                 and gap_params == expected["flatten_params"],
                 "The two counts are swapped. `Flatten` keeps every value of the feature maps, "
                 "so the head after it needs far *more* weights than the head after global "
                 "average pooling."),
-        Mistake(lambda flatten_params, gap_params, expected:
+        Mistake("no-bias", lambda flatten_params, gap_params, expected:
                 flatten_params == expected["flatten_params"] - 1
                 and gap_params == expected["gap_params"] - 1,
                 "Both counts are one short: they leave out the bias. A `Dense(1)` layer has one "
                 "weight per input *plus* one bias, and Keras counts the bias as a parameter."),
-        Mistake(lambda flatten_params, expected: flatten_params == expected["flatten_params"] - 1,
+        Mistake("flatten-no-bias",
+                lambda flatten_params, expected: flatten_params == expected["flatten_params"] - 1,
                 "`flatten_params` is one short: it counts the weights but not the bias. Add "
                 "the `Dense(1)` layer's one bias."),
-        Mistake(lambda gap_params, expected: gap_params == expected["gap_params"] - 1,
+        Mistake("gap-no-bias",
+                lambda gap_params, expected: gap_params == expected["gap_params"] - 1,
                 "`gap_params` is one short: it counts the weights but not the bias. Add the "
                 "`Dense(1)` layer's one bias."),
-        Mistake(lambda flatten_params, gap_params: flatten_params == 0 or gap_params == 0,
+        Mistake("layer-itself",
+                lambda flatten_params, gap_params: flatten_params == 0 or gap_params == 0,
                 "A count of 0 is the number of parameters of the `Flatten` or "
                 "`GlobalAvgPool2D` layer itself: these layers only rearrange or average "
                 "values and learn nothing. Count the parameters of the `Dense(1)` head that "
                 "comes after them."),
-        Mistake(lambda flatten_params, gap_params, feature_maps:
+        Mistake("bias-per-input", lambda flatten_params, gap_params, feature_maps:
                 flatten_params == 2 * _sizes(feature_maps)[0]
                 or gap_params == 2 * _sizes(feature_maps)[2],
                 "It looks like one bias was counted per input. A `Dense(1)` layer has one "
                 "weight per input but only one bias, for its one output unit."),
-        Mistake(lambda flatten_params, feature_maps:
+        Mistake("flatten-one-map", lambda flatten_params, feature_maps:
                 float(flatten_params) in {_sizes(feature_maps)[1], _sizes(feature_maps)[1] + 1},
                 lambda feature_maps: "`flatten_params` counts the positions of one feature "
                 f"map only ({_sizes(feature_maps)[1]}). `Flatten` keeps the values of all "
                 f"{_sizes(feature_maps)[2]} channels at every position, and each gets a weight."),
-        Mistake(lambda gap_params, feature_maps:
+        Mistake("gap-positions", lambda gap_params, feature_maps:
                 float(gap_params) in {_sizes(feature_maps)[1], _sizes(feature_maps)[1] + 1},
                 lambda feature_maps: "`gap_params` counts the positions of a map "
                 f"({_sizes(feature_maps)[1]}), but global average pooling removes the "
                 "positions: it leaves one number per *channel*, and each gets a weight."),
-        Mistake(lambda gap_params: float(gap_params) in {1, 2},
+        Mistake("gap-one-input", lambda gap_params: float(gap_params) in {1, 2},
                 lambda feature_maps: "`gap_params` treats the pooled output as a single number. "
                 "Global average pooling averages each channel separately, so the head "
                 f"receives {_sizes(feature_maps)[2]} numbers, one weight each, plus a bias."),
@@ -385,77 +395,86 @@ either direction; a feature that fires for cars and stays silent for trucks is a
 classifier as the reverse. (A fairer score would also divide by the spread of each feature;
 the plain difference is enough here.)""",
     mistakes=(
-        Mistake(lambda features, images: features.shape == base_maps(images).shape,
+        Mistake("maps-not-pooled",
+                lambda features, images: features.shape == base_maps(images).shape,
                 "`features` holds the base's whole feature maps, `[batch, 8, 8, 16]`: they "
                 "are not pooled yet. Apply `keras.layers.GlobalAvgPool2D()` to `base(images)`."),
-        Mistake(lambda features, expected: features.shape == (len(expected["features"]), 1, 1,
+        Mistake("keepdims",
+                lambda features, expected: features.shape == (len(expected["features"]), 1, 1,
                                                               expected["features"].shape[1]),
                 "`features` still has the averaged height and width axes, with size 1 "
                 "(`keepdims=True`). Use `keras.layers.GlobalAvgPool2D()`, which drops them."),
-        Mistake(lambda features, images: features.shape == (len(images),
+        Mistake("flattened", lambda features, images: features.shape == (len(images),
                                                             base_maps(images)[0].size),
                 "`features` is the base's output flattened: every position of every map, "
                 "1,024 numbers per image. Average each map instead with "
                 "`keras.layers.GlobalAvgPool2D()`, to get 16 numbers per image."),
-        Mistake(lambda features, images: _close(features, base_maps(images).max(axis=(1, 2)),
+        Mistake("global-max",
+                lambda features, images: _close(features, base_maps(images).max(axis=(1, 2)),
                                                 FEATURE_TOLERANCE),
                 "`features` holds the largest value of each map: global *max* pooling. This "
                 "exercise is about the *average*: use `keras.layers.GlobalAvgPool2D()`."),
-        Mistake(lambda features, images: _close(features, base_maps(images).sum(axis=(1, 2)),
+        Mistake("sum", lambda features, images: _close(features, base_maps(images).sum(axis=(1, 2)),
                                                 FEATURE_TOLERANCE),
                 "`features` holds the *sum* of each map, 64 times its average. Use "
                 "`keras.layers.GlobalAvgPool2D()` or `tf.reduce_mean(..., axis=[1, 2])`."),
-        Mistake(lambda features, images: features.shape == (len(images), 3),
+        Mistake("pooled-images", lambda features, images: features.shape == (len(images), 3),
                 "`features` has 3 numbers per image, the average colour of each picture: the "
                 "images were pooled, not the base's feature maps. Pool `base(images)`."),
-        Mistake(lambda features, expected: features.shape == expected["features"].shape[1:],
+        Mistake("averaged-images",
+                lambda features, expected: features.shape == expected["features"].shape[1:],
                 "`features` has one row for all images together: it was averaged over the "
                 "images too (`axis=0`). Keep one row per image: pool over height and width only."),
-        Mistake(lambda features, images: features.shape == base_maps(images).shape[:3],
+        Mistake("averaged-channels",
+                lambda features, images: features.shape == base_maps(images).shape[:3],
                 "`features` was averaged across the 16 channels at each position (`axis=-1`). "
                 "Average over height and width instead (`axis=[1, 2]`), keeping the channels."),
-        Mistake(lambda features, expected: features.ndim == 2
+        Mistake("wrong-batch", lambda features, expected: features.ndim == 2
                 and features.shape[1] == expected["features"].shape[1]
                 and len(features) != len(expected["features"]),
                 lambda features, expected: f"`features` has {len(features)} rows, but "
                 f"`images` holds {len(expected['features'])} pictures. Pool the base's output "
                 "for the whole batch, `base(images)`, one row per image."),
-        Mistake(lambda best_feature, features, expected: _features_right(features, expected)
+        Mistake("best-not-scalar",
+                lambda best_feature, features, expected: _features_right(features, expected)
                 and best_feature.ndim > 0,
                 lambda best_feature: f"`best_feature` has shape `{best_feature.shape}`, but it "
                 "should be one number: the index of a feature. `np.argmax` of the 16 "
                 "differences gives it."),
-        Mistake(lambda best_feature, features, expected: _features_right(features, expected)
+        Mistake("best-not-index",
+                lambda best_feature, features, expected: _features_right(features, expected)
                 and _choice(best_feature, features, expected) is None,
                 lambda features: "`best_feature` should be the index of one of the "
                 f"{features.shape[1]} pooled features: a whole number from 0 to "
                 f"{features.shape[1] - 1}."),
-        Mistake(lambda best_feature, features, labels, expected:
+        Mistake("argmin", lambda best_feature, features, labels, expected:
                 _choice(best_feature, features, expected)
                 == int(np.argmin(np.abs(truck_minus_car(expected["features"], labels)))),
                 "`best_feature` is the feature whose means differ the *least* between cars "
                 "and trucks (`argmin`). Look for the largest difference, with `np.argmax`."),
-        Mistake(lambda best_feature, features, expected: _choice(best_feature, features,
+        Mistake("highest-overall",
+                lambda best_feature, features, expected: _choice(best_feature, features,
                                                                  expected)
                 == int(np.argmax(expected["features"].mean(axis=0))),
                 "`best_feature` is the feature with the highest average over *all* images. "
                 "A feature can be strong everywhere and still be the same for cars and "
                 "trucks; compare the car average with the truck average instead."),
-        Mistake(lambda best_feature, features, labels, expected:
+        Mistake("signed-difference", lambda best_feature, features, labels, expected:
                 _choice(best_feature, features, expected)
                 == _wrong_sign(labels, expected),
                 "`best_feature` is the feature with the largest difference in one direction "
                 "only (a signed difference). Another feature differs more in the other "
                 "direction, and a big gap either way separates the classes. Compare sizes: "
                 "take `np.abs` of the differences before `np.argmax`."),
-        Mistake(lambda best_feature, features, labels, expected:
+        Mistake("one-class", lambda best_feature, features, labels, expected:
                 _choice(best_feature, features, expected) in _one_class_choices(labels, expected),
                 lambda best_feature, labels, expected: "`best_feature` is the feature with "
                 "the highest average over the "
                 f"{_one_class_choices(labels, expected)[int(float(best_feature))]} alone. "
                 "It matters how much a feature *differs* between the classes: subtract the "
                 "car average from the truck average."),
-        Mistake(lambda best_feature, features, expected: _choice(best_feature, features,
+        Mistake("not-largest-difference",
+                lambda best_feature, features, expected: _choice(best_feature, features,
                                                                  expected) is not None,
                 lambda best_feature, labels, expected:
                 _differences(best_feature, labels, expected)

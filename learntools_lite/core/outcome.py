@@ -17,10 +17,12 @@ class Status(Enum):
 
 @dataclass(frozen=True)
 class Outcome:
-    """A status plus the message for the learner (Markdown, may be empty)."""
+    """A status plus the message for the learner (Markdown, may be empty), and the id of
+    the recognised mistake behind it, if any (for the instructor's misconception record)."""
 
     status: Status
     message: str = ""
+    mistake: str = ""
 
     @property
     def passed(self) -> bool:
@@ -32,16 +34,16 @@ def correct(message: str = "") -> Outcome:
     return Outcome(Status.CORRECT, message)
 
 
-def incorrect(message: str) -> Outcome:
-    return Outcome(Status.INCORRECT, message)
+def incorrect(message: str, mistake: str = "") -> Outcome:
+    return Outcome(Status.INCORRECT, message, mistake)
 
 
 def not_attempted(message: str) -> Outcome:
     return Outcome(Status.NOT_ATTEMPTED, message)
 
 
-def learner_error(message: str) -> Outcome:
-    return Outcome(Status.LEARNER_ERROR, message)
+def learner_error(message: str, mistake: str = "") -> Outcome:
+    return Outcome(Status.LEARNER_ERROR, message, mistake)
 
 
 def checker_error(error: BaseException) -> Outcome:

@@ -5,7 +5,7 @@ A :class:`CodingProblem` names the learner's variables, how the expected value i
 recognised mistakes. A :class:`ThoughtProblem` has hints and a solution only.
 """
 
-import sys
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,22 +13,42 @@ from typing import Any
 import numpy as np
 
 from .blank import BlankError
+from .capture import (
+    LAST_ERROR,
+    FunctionCalls,
+    FunctionRecord,
+    RaisedError,
+    Unreadable,
+    capture_variable,
+    last_error,
+)
 from .outcome import Outcome, Status, correct, incorrect, learner_error, not_attempted
-from .values import Verdict, call_with, lookup, numeric_array
+from .values import Verdict, call_with, numeric_array
+
+MISTAKE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
 class Mistake:
     """A wrong answer learners really write.
 
-    ``when`` is a predicate and ``message`` a Markdown string or a function; both receive,
-    by parameter name, any of: ``answer`` (the single answer variable), each variable and
-    input by its own name, and ``expected``. For ``CodingProblem.errors`` they receive
-    ``error``, the exception raised by the learner's last failing cell.
+    ``id`` names the mistake for good (lower-case words joined by hyphens, unique within its
+    question): the instructor's misconception record counts students by it. ``when`` is a
+    predicate and ``message`` a Markdown string or a function; both receive, by parameter
+    name, any of: ``answer`` (the single answer variable), each variable and input by its
+    own name, and ``expected``. For ``CodingProblem.errors`` they receive ``error``, the
+    exception raised by the learner's last failing cell.
     """
 
+    id: str
     when: Callable[..., bool]
     message: str | Callable[..., str]
+
+    def __post_init__(self):
+        if not isinstance(self.id, str) or not MISTAKE_ID.match(self.id):
+            raise ValueError(f"mistake id {self.id!r} is not lower-case words joined by '-'")
+        if not callable(self.when):
+            raise TypeError(f"mistake {self.id!r}: 'when' must be a function")
 
     def matches(self, context: dict) -> bool:
         return bool(call_with(self.when, context))
@@ -68,11 +88,6 @@ def describe_difference(name: str, answer: np.ndarray, expected: np.ndarray, tol
     )
 
 
-def last_error() -> BaseException | None:
-    """The exception from the learner's last failing cell, as IPython records it."""
-    return getattr(sys, "last_exc", None) or getattr(sys, "last_value", None)
-
-
 @dataclass(frozen=True)
 class CodingProblem:
     """A question answered by defining variables in the notebook."""
@@ -80,7 +95,9 @@ class CodingProblem:
     variables: tuple[str, ...]
     expected: Callable[..., Any] | None = None  # None: correct when no mistake matches
     inputs: tuple[str, ...] = ()  # learner variables the expected value is computed from
-    read: Callable[[Any, str], Any] = numeric_array  # turns a raw variable into an answer
+    # Turns a raw variable into an answer where it lives: a reader giving a numeric array
+    # (raising a Verdict when it cannot), or FunctionCalls for a function to call.
+    read: Callable[[Any, str], Any] = numeric_array
     tolerance: Tolerance = Tolerance()
     hints: tuple[str, ...] = ()
     solution: str = ""
@@ -90,14 +107,44 @@ class CodingProblem:
 
     is_thought = False
 
+    def __post_init__(self):
+        for group in (self.mistakes, self.errors):
+            ids = [mistake.id for mistake in group]
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"mistake ids repeat within a question: {sorted(ids)}")
+
+    def names(self) -> tuple[str, ...]:
+        """Every learner name the check reads, this problem's and those it needs."""
+        earlier = tuple(name for problem in self.needs for name in problem.names())
+        return tuple(dict.fromkeys((*earlier, *self.inputs, *self.variables)))
+
+    def capture(self, namespace: dict) -> dict:
+        """The learner's values as plain data (see ``core.capture``): runs where they live."""
+        values = {}
+        for problem in self.needs:
+            values.update(problem.capture(namespace))
+        for name in self.inputs:
+            values[name] = capture_variable(namespace, name, numeric_array)
+        for name in self.variables:
+            values[name] = capture_variable(namespace, name, self.read)
+        if self.errors and any(isinstance(v, Unreadable) and v.missing for v in values.values()):
+            error = last_error()
+            if error is not None:
+                values[LAST_ERROR] = error
+        return values
+
     def evaluate(self, namespace: dict) -> Outcome:
-        """Judge the answer in ``namespace``. Raises only on a fault in the checker itself."""
+        """Capture the answer in ``namespace`` and judge it (both halves, here)."""
+        return self.judge(self.capture(namespace))
+
+    def judge(self, values: dict) -> Outcome:
+        """The verdict on captured ``values``. Raises only on a fault in the checker itself."""
         for earlier in self.needs:
-            outcome = earlier.evaluate(namespace)
+            outcome = earlier.judge(values)
             if not outcome.passed:
                 return self._blocked_by(earlier, outcome)
         try:
-            context = self._read_context(namespace)
+            context = self._read_context(values)
             return self._judge(context)
         except Verdict as verdict:
             return verdict.outcome
@@ -111,28 +158,41 @@ class CodingProblem:
             return not_attempted(message)
         return Outcome(outcome.status, message)
 
-    def _read_context(self, namespace: dict) -> dict:
-        context = {name: numeric_array(lookup(namespace, name), name) for name in self.inputs}
+    def _accept(self, values: dict, name: str, as_function: bool):
+        """A captured value, checked again on this side (it may have crossed a wire)."""
+        if name not in values:
+            raise Verdict(not_attempted(f"`{name}` was not recorded. Run the notebook from "
+                                        "the top, then check again."))
+        value = values[name]
+        if isinstance(value, Unreadable):
+            if value.outcome.passed:  # only a reason for failing may stand here
+                raise Verdict(incorrect(f"`{name}` could not be read."))
+            raise Verdict(self._explain_missing(value.outcome, values) if value.missing
+                          else value.outcome)
+        if as_function != isinstance(value, FunctionRecord):
+            kind = "a function" if as_function else "an array of numbers"
+            raise Verdict(incorrect(f"`{name}` should be {kind}."))
+        return value if as_function else numeric_array(value, name)
+
+    def _read_context(self, values: dict) -> dict:
+        function = isinstance(self.read, FunctionCalls)
+        context = {name: self._accept(values, name, False) for name in self.inputs}
         for name in self.variables:
-            try:
-                raw = lookup(namespace, name)
-            except Verdict as missing:
-                raise Verdict(self._explain_missing(missing.outcome, context)) from None
-            context[name] = self.read(raw, name)
+            context[name] = self._accept(values, name, function)
         if len(self.variables) == 1:
             context["answer"] = context[self.variables[0]]
         return context
 
-    def _explain_missing(self, outcome: Outcome, context: dict) -> Outcome:
-        error = last_error()
-        if error is None or outcome.status is not Status.NOT_ATTEMPTED:
+    def _explain_missing(self, outcome: Outcome, values: dict) -> Outcome:
+        error = values.get(LAST_ERROR)
+        if not isinstance(error, RaisedError):
             return outcome
+        context = {"error": error.as_exception()}
         for mistake in self.errors:
-            if mistake.matches({**context, "error": error}):
+            if mistake.matches(context):
                 return learner_error(
-                    f"{outcome.message}\n\nYour last run raised `{type(error).__name__}`. "
-                    + mistake.describe({**context, "error": error})
-                )
+                    f"{outcome.message}\n\nYour last run raised `{error.type_name}`. "
+                    + mistake.describe(context), mistake.id)
         return outcome
 
     def _judge(self, context: dict) -> Outcome:
@@ -147,7 +207,7 @@ class CodingProblem:
                 return correct()
         for mistake in self.mistakes:
             if mistake.matches(context):
-                return incorrect(mistake.describe(context))
+                return incorrect(mistake.describe(context), mistake.id)
         if self.expected is None:
             return correct()
         wrong = next(n for n in self.variables
@@ -171,5 +231,14 @@ class ThoughtProblem:
 
     is_thought = True
 
-    def evaluate(self, namespace: dict) -> Outcome:
+    def names(self) -> tuple[str, ...]:
+        return ()
+
+    def capture(self, namespace: dict) -> dict:
+        return {}
+
+    def judge(self, values: dict) -> Outcome:
         return Outcome(Status.THOUGHT, "There is nothing to check here; read the solution.")
+
+    def evaluate(self, namespace: dict) -> Outcome:
+        return self.judge({})

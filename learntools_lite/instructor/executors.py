@@ -6,10 +6,12 @@ alone writes the gradebook, whatever runs the notebooks.
 
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 
-from . import sandbox
+import nbformat
+
+from ..sandboxed.cells import mark_unreached
+from . import judge, sandbox
 
 
 @dataclass(frozen=True)
@@ -20,13 +22,33 @@ class Job:
     notebook: str
     files: dict
     limits: sandbox.Limits
-    hidden: tuple  # folders the notebook must not see (paths as text, for any machine)
+    exercise: str  # the exercise module whose questions judge the test cells
     sandboxed: bool
 
 
 def run_job(job: Job) -> sandbox.Execution:
-    hidden = [Path(path) for path in job.hidden]
-    return sandbox.execute(job.notebook, job.files, job.limits, hidden, job.sandboxed)
+    """Execute the notebook in the sandbox, then judge its test cells here, outside it."""
+    execution = sandbox.execute(job.notebook, job.files, job.limits, job.sandboxed)
+    notebook = nbformat.reads(execution.notebook, as_version=4)
+    judgements = judge.judge_notebook(notebook, job.exercise)
+    return replace(execution, notebook=nbformat.writes(notebook), judgements=tuple(judgements))
+
+
+def failed_job(job: Job, error: BaseException) -> sandbox.Execution:
+    """What a job that could not run at all gives: every cell unreached, every test cell
+    judged 0, and one line saying why (grading goes on with everyone else)."""
+    notebook = nbformat.reads(job.notebook, as_version=4)
+    reason = f"grading this notebook failed ({type(error).__name__}: {error})"
+    mark_unreached(notebook.cells, 0, reason)
+    judgements = judge.judge_notebook(notebook, job.exercise)
+    return sandbox.Execution(nbformat.writes(notebook), (reason,), tuple(judgements))
+
+
+def _result(job: Job, future) -> sandbox.Execution:
+    try:
+        return future.result()
+    except Exception as error:  # a lost worker, a broken job: this student alone gets 0
+        return failed_job(job, error)
 
 
 def run_locally(jobs: Iterable[Job], workers: int) -> Iterator[tuple[Job, sandbox.Execution]]:
@@ -36,7 +58,7 @@ def run_locally(jobs: Iterable[Job], workers: int) -> Iterator[tuple[Job, sandbo
     try:
         futures = {pool.submit(run_job, job): job for job in jobs}
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            yield futures[future], _result(futures[future], future)
     finally:
         # Stopped early (Ctrl-C): start nothing new; what is running finishes unrecorded.
         pool.shutdown(wait=True, cancel_futures=True)
@@ -50,4 +72,4 @@ def run_on_dask(jobs: Iterable[Job], scheduler: str) -> Iterator[tuple[Job, sand
     with Client(scheduler, timeout="30s") as client:
         futures = {client.submit(run_job, job, pure=False): job for job in jobs}
         for future in dask_completed(futures):
-            yield futures[future], future.result()
+            yield futures[future], _result(futures[future], future)

@@ -4,7 +4,7 @@ import json
 import os
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
@@ -24,6 +24,7 @@ from .executors import Job
 from .nbgrader_course import CourseError, api_for, assignments, load_config, require
 from .preprocessors import UseExecutedNotebook, fingerprint
 from .submissions import import_folder, import_zip
+from .versions import METADATA_KEY
 
 # Sandboxed executions, kept between runs (inside the course root, which the sandbox hides).
 EXECUTED = "executed"
@@ -87,6 +88,7 @@ class RunOptions:
     workers: int = os.cpu_count() or 1
     scheduler: str | None = None  # a Dask scheduler address, e.g. tcp://10.0.0.5:8786
     sandboxed: bool = True
+    memory_mb: int | None = None  # None: sandbox.Limits' default
     limits: sandbox.Limits | None = None  # None: defaults, with the course's cell timeout
 
 
@@ -101,7 +103,20 @@ def _limits(course_dir: Path, options: RunOptions) -> sandbox.Limits:
     if options.limits is not None:
         return options.limits
     timeout = load_config(course_dir).Execute.get("timeout", sandbox.Limits.cell_timeout)
-    return sandbox.Limits(cell_timeout=int(timeout))
+    memory = {} if options.memory_mb is None else {"memory_mb": options.memory_mb}
+    return sandbox.Limits(cell_timeout=int(timeout), **memory)
+
+
+def exercise_of(course_dir: Path, assignment: str, notebook: str) -> str:
+    """The exercise module of a notebook, read from the course's own source (never from the
+    submission, which the student controls)."""
+    path = course_dir / "source" / assignment / f"{notebook}.ipynb"
+    try:
+        source = nbformat.read(str(path), as_version=4)
+        return source.metadata[METADATA_KEY]["exercise"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise CourseError(f"{path} is not a course source notebook with "
+                          f"metadata.{METADATA_KEY}.exercise") from None
 
 
 def _jobs(course_dir: Path, assignment: str, students: list[str], options: RunOptions):
@@ -116,7 +131,7 @@ def _jobs(course_dir: Path, assignment: str, students: list[str], options: RunOp
             key = (student, path.stem, fingerprint(notebook))
             if _cached(course_dir, assignment, key) is None:
                 yield Job(key, nbformat.writes(notebook), files, limits,
-                          (str(course_dir),), options.sandboxed)
+                          exercise_of(course_dir, assignment, path.stem), options.sandboxed)
 
 
 def _record_path(course_dir: Path, assignment: str, student: str, notebook: str) -> Path:
@@ -140,8 +155,9 @@ def _store(course_dir: Path, assignment: str, key: tuple, execution) -> None:
     path = _record_path(course_dir, assignment, student, notebook)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps({"input": digest, "notebook": execution.notebook,
-                                   "problems": list(execution.problems)}))
+    partial.write_text(json.dumps({
+        "input": digest, "notebook": execution.notebook, "problems": list(execution.problems),
+        "judgements": [asdict(j) for j in execution.judgements]}))
     os.replace(partial, path)
 
 
@@ -232,6 +248,18 @@ def read_scores(course_dir: Path, assignment: str, students: list[str],
             scores.append(StudentScore(student, sum(by_question.values()), maximum,
                                        by_question, problem))
     return scores
+
+
+def read_judgements(course_dir: Path, assignment: str, students: list[str]) -> list[dict]:
+    """The judge's verdict per student, notebook and question, from the stored executions:
+    ``{"student", "notebook", "question", "status", "mistake"}`` each."""
+    rows = []
+    for student in students:
+        folder = course_dir / EXECUTED / assignment / student
+        for record in sorted(folder.glob("*.json")):
+            for judgement in json.loads(record.read_text()).get("judgements", []):
+                rows.append({"student": student, "notebook": record.stem, **judgement})
+    return rows
 
 
 def feedback(course_dir: Path, assignment: str, say=print) -> list[Path]:

@@ -7,9 +7,9 @@ follows the same grading contract:
 * the answer cell of question *n* is a solution cell with ``grade_id`` ``q_<n>``;
 * its check cell becomes the locked, autograded test cell ``q_<n>_test``, worth
   ``metadata.cvcourse.points`` (default 1). Learners see ``q_<n>.check()``; a hidden test,
-  removed from the release and restored by nbgrader when grading, calls
-  ``q_<n>.assert_check_passed()`` on a freshly imported checker, so a submission scores
-  exactly when the check says Correct;
+  removed from the release and restored by nbgrader when grading, records the answer's
+  values, and the grader's judge (``instructor/judge.py``) scores the cell by running the
+  same question definition on them outside the kernel;
 * a thought question gets a manually graded written-answer cell ``q_<n>_answer`` before its
   check cell, holding the model answer for graders.
 """
@@ -59,20 +59,14 @@ def _take_points(cell) -> int:
 
 
 def _hidden_test(number: int, module: str) -> str:
-    # The hidden part grades with a fresh copy of the checker, imported anew from its
-    # files, so a notebook that replaced q_n.assert_check_passed or patched learntools_lite
-    # is still judged by the real check.
+    # The hidden part only records the answer's values; the grader's judge decides on them
+    # outside the learner's kernel, so nothing the notebook does can change a verdict.
     return "\n".join([
-        f"q_{number}.check()",
         "### BEGIN HIDDEN TESTS",
-        "import sys as _sys",
-        "for _name in [n for n in _sys.modules if n.split('.')[0] == 'learntools_lite']:",
-        "    del _sys.modules[_name]",
-        "from learntools_lite.core import binder as _binder",
-        "_binder.bind(globals())",
         f"from {module} import q_{number} as _question",
-        "_question.assert_check_passed()",
+        "_question.record_for_grading(globals())",
         "### END HIDDEN TESTS",
+        f"q_{number}.check()",
     ])
 
 

@@ -1,17 +1,22 @@
 """Execute one submitted notebook in a bubblewrap sandbox, with resource limits.
 
-The sandbox (Debian's ``bubblewrap``) gives the notebook:
+The sandbox (Debian's ``bubblewrap``) builds the notebook's file system from nothing, and
+shows it only:
 
-* a read-only view of the system and the Python environment;
-* no view of the course root (sources, gradebook, other students), the instructor's home
-  or the host's /tmp: each is covered by an empty tmpfs;
-* a private, writable copy of its own folder as the working directory;
-* a network namespace of its own with only loopback (the kernel talks to its runner
-  over it), a PID namespace of its own, and an unprivileged user.
+* the system folders (``/usr``, ``/etc``) and the Python environment, read-only;
+* the learner edition of ``learntools_lite`` (``edition.py``: no instructor code, no
+  solution text) on ``PYTHONPATH``, read-only;
+* a private, writable copy of its own folder as the working directory, and empty /tmp.
 
-Inside, ``sandbox_runner`` enforces memory, CPU time, process count, per-cell and total
-time limits. Scores are not computed here: the executed notebook goes back to the grading
-process, which scores it with nbgrader.
+So there is no path to the repository, the course root (sources, release, submissions,
+gradebook, other students), ``solutions/``, ``exercises/`` or the instructor's home, even
+when the environment is an editable install inside the repository. It also gets a network
+namespace of its own with only loopback (the kernel talks to its runner over it), a PID
+namespace of its own, and an unprivileged user.
+
+Inside, ``sandboxed/runner.py`` enforces memory, CPU time, process count, per-cell and
+total time limits. Nothing is scored here: the executed notebook goes back to the trusted
+side, where the judge (``judge.py``) and nbgrader score it.
 """
 
 import json
@@ -26,9 +31,14 @@ from pathlib import Path
 
 import nbformat
 
-RUNNER = "learntools_lite.instructor.sandbox_runner"
-# Shared scratch folders: other users' files live there, so the sandbox gets empty ones.
-SCRATCH = (Path("/tmp"), Path("/var/tmp"), Path("/run"))
+from ..sandboxed.cells import mark_unreached
+from .edition import learner_edition
+
+RUNNER = "learntools_lite.sandboxed.runner"
+# The system, read-only. On merged-/usr systems /bin, /lib, ... are symbolic links into /usr
+# and are recreated as links. Nothing else of the host is mounted.
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+EDITION = "/opt/learntools"  # where the learner edition appears inside the sandbox
 WORKDIR = "/tmp/submission"  # /tmp is a fresh tmpfs, so the mount point can be made
 
 
@@ -54,39 +64,48 @@ class Execution:
 
     notebook: str  # the executed notebook, as JSON text
     problems: tuple[str, ...]  # limits hit, dead kernel, sandbox failures
+    judgements: tuple = ()  # judge.Judgement per test cell, once judged
 
 
-def _visible_paths() -> list[Path]:
-    """What the notebook must see even where its parent folder is hidden: the Python
-    environment and the learntools_lite package (an editable install lives in a repo)."""
-    import learntools_lite
-
-    return [Path(sys.prefix), Path(sys.base_prefix), Path(learntools_lite.__file__).parent]
+def _environment() -> list[Path]:
+    """The Python environment the kernel runs in (a venv and the Python it was made from)."""
+    return sorted({Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()})
 
 
-def bwrap_command(workdir: Path, hidden: list[Path]) -> list[str]:
+def bwrap_command(workdir: Path) -> list[str]:
     """The bubblewrap command line for a notebook whose private folder is ``workdir``."""
     command = ["bwrap", "--die-with-parent", "--new-session",
-               "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000",
-               "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    covered = [path for path in (*SCRATCH, Path.home(), *hidden)
-               if path.exists() and path != Path("/")]
-    for path in covered:
-        command += ["--tmpfs", str(path)]
-    # Re-expose what the kernel needs (the environment may live in the home or in /tmp),
-    # then cover the hidden folders again, in case one of those sits inside it.
-    for path in _visible_paths():
-        if any(path.is_relative_to(c) for c in covered):
-            command += ["--ro-bind", str(path), str(path)]
-    for path in hidden:
-        if path.exists():
-            command += ["--tmpfs", str(path)]
-    command += ["--bind", str(workdir), WORKDIR, "--chdir", WORKDIR,
-                "--setenv", "HOME", WORKDIR, "--setenv", "TMPDIR", "/tmp",
-                "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
-                "--setenv", "JUPYTER_RUNTIME_DIR", "/tmp/jupyter",
-                "--setenv", "IPYTHONDIR", "/tmp/ipython"]
+               "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000"]
+    for name in SYSTEM:
+        path = Path(name)
+        if path.is_symlink():
+            command += ["--symlink", os.readlink(path), name]
+        elif path.exists():
+            command += ["--ro-bind", name, name]
+    command += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    for path in _environment():
+        command += ["--ro-bind", str(path), str(path)]
+    command += ["--ro-bind", str(learner_edition()), EDITION,
+                "--bind", str(workdir), WORKDIR, "--chdir", WORKDIR]
     return command
+
+
+# Variables a notebook may inherit from the grading process: locale, and the switches of
+# TensorFlow and the numeric libraries. Everything else (tokens, database URLs, paths of
+# the course) stays out of the kernel's environment.
+PASSED_ON = ("PATH", "LANG", "LANGUAGE", "TZ", "PYTEST_CURRENT_TEST")
+PASSED_ON_PREFIXES = ("LC_", "TF_", "OPENBLAS_", "OMP_", "MKL_")
+
+
+def notebook_environment(home: str, tmp: str, edition: str) -> dict[str, str]:
+    """The whole environment of a graded notebook's runner and kernel."""
+    env = {name: value for name, value in os.environ.items()
+           if name in PASSED_ON or name.startswith(PASSED_ON_PREFIXES)}
+    # Graded runs import the learner edition, show no solutions, and write no bytecode.
+    return {**env, "PYTHONPATH": edition, "PYTHONDONTWRITEBYTECODE": "1",
+            "LEARNTOOLS_SOLUTIONS": "off", "HOME": home, "TMPDIR": tmp,
+            "MPLCONFIGDIR": f"{tmp}/matplotlib", "JUPYTER_RUNTIME_DIR": f"{tmp}/jupyter",
+            "IPYTHONDIR": f"{tmp}/ipython"}
 
 
 def check_bubblewrap() -> None:
@@ -95,7 +114,7 @@ def check_bubblewrap() -> None:
         raise SandboxUnavailable("bubblewrap (bwrap) is not installed; install it "
                                  "(apt-get install bubblewrap) or pass --no-sandbox")
     with tempfile.TemporaryDirectory() as folder:
-        result = subprocess.run([*bwrap_command(Path(folder), []), "true"],
+        result = subprocess.run([*bwrap_command(Path(folder)), "true"],
                                 capture_output=True, text=True, timeout=30)
     if result.returncode != 0:
         detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
@@ -103,7 +122,7 @@ def check_bubblewrap() -> None:
                                  "pass --no-sandbox to grade without one")
 
 
-def execute(notebook_json: str, files: dict[str, bytes], limits: Limits, hidden: list[Path],
+def execute(notebook_json: str, files: dict[str, bytes], limits: Limits,
             sandboxed: bool = True) -> Execution:
     """Run a notebook (JSON text) in a fresh private folder holding ``files`` (relative
     path -> content: the rest of the submission); returns the executed notebook and any
@@ -121,11 +140,13 @@ def execute(notebook_json: str, files: dict[str, bytes], limits: Limits, hidden:
                 target.write_bytes(content)
         runner = [sys.executable, "-m", RUNNER]
         if sandboxed:
-            command, cwd = [*bwrap_command(workdir, hidden), *runner], None
+            command, cwd = [*bwrap_command(workdir), *runner], None
+            env = notebook_environment(WORKDIR, "/tmp", EDITION)
         else:
+            scratch = Path(folder) / "tmp"
+            scratch.mkdir()
             command, cwd = runner, workdir
-        # Graded runs show no solutions, and write no bytecode into the environment.
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "LEARNTOOLS_SOLUTIONS": "off"}
+            env = notebook_environment(str(workdir), str(scratch), str(learner_edition()))
         try:
             result = subprocess.run(command, input=request, capture_output=True, text=True,
                                     cwd=cwd, env=env, timeout=limits.wall_seconds + 60)
@@ -144,9 +165,5 @@ def _read_result(stdout, nonce: str, notebook_json: str) -> Execution:
             return Execution(result["notebook"], tuple(result["problems"]))
     # No result line: the runner itself was stopped. Nothing ran as far as grading knows.
     notebook = nbformat.reads(notebook_json, as_version=4)
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and cell.source.strip():
-            cell.outputs = [nbformat.v4.new_output(
-                "error", ename="NotExecuted", evalue="not run: the sandbox stopped",
-                traceback=[])]
+    mark_unreached(notebook.cells, 0, "the sandbox stopped")
     return Execution(nbformat.writes(notebook), ("the sandbox stopped without a result",))

@@ -30,6 +30,8 @@ from jupyter_core.utils import run_sync  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import DeadKernelError  # noqa: E402
 
+from .cells import mark_unreached  # noqa: E402
+
 PR_SET_DUMPABLE = 4
 POLL_SECONDS = 0.05
 
@@ -138,13 +140,6 @@ def kill_others() -> None:
         time.sleep(0.01)
 
 
-def _mark_unreached(cells, start: int, reason: str) -> None:
-    for cell in cells[start:]:
-        if cell.cell_type == "code" and cell.source.strip():
-            cell.outputs = [nbformat.v4.new_output(
-                "error", ename="NotExecuted", evalue=f"not run: {reason}", traceback=[])]
-
-
 def _keep_hidden_failures(cell, cell_index, execute_reply) -> None:
     """A cell whose reply says "error" keeps an error output, even if the submission
     replaced IPython's traceback display to hide it."""
@@ -213,7 +208,7 @@ def execute(notebook, limits: dict) -> tuple[object, list[str]]:
     if index < len(notebook.cells):
         reason = watchdog.reason or "the kernel died"
         problems.append(f"{reason}; later cells got 0")
-        _mark_unreached(notebook.cells, index, reason)
+        mark_unreached(notebook.cells, index, reason)
     elif any(o.get("ename") == "MemoryError" for c in notebook.cells for o in c.get("outputs", [])):
         # The per-process limit made an allocation fail; the kernel survived it.
         problems.append(f"memory limit of {limits['memory_mb']} MB reached (MemoryError); "

@@ -1,0 +1,109 @@
+"""The judge: scores each test cell of an executed notebook outside the learner's kernel.
+
+The sandboxed run hands back the notebook with, in each test cell, one display output
+holding the question's captured values (``Question.record_for_grading``). Here, on the
+trusted side, the same question definitions judge those values, and the cell's outputs are
+replaced by the verdict: a passing cell gets the "Correct" note, a failing one an error
+output carrying the learner's message. nbgrader then scores the cell as usual (an error
+output scores 0). Nothing the kernel printed or claimed decides a verdict: a cell without
+exactly one readable record of its own question scores 0, and the reason is shown.
+"""
+
+import importlib
+from dataclasses import dataclass
+
+import nbformat
+
+from ..core import Question
+from ..core.feedback import for_outcome
+from ..core.outcome import Outcome, Status, checker_error
+from ..core.wire import MIME_TYPE, WireError, decode
+
+TEST_SUFFIX = "_test"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One question's verdict for one notebook: what the misconception record keeps."""
+
+    question: str  # q_1, q_2, ...
+    status: str  # an Outcome status name: CORRECT, INCORRECT, ...
+    mistake: str  # the recognised mistake's id, or ""
+
+
+def questions_of(module_name: str) -> dict[str, Question]:
+    """The questions of an exercise module, by name (q_1, ...)."""
+    module = importlib.import_module(module_name)
+    return {q.name: q for q in vars(module).values() if isinstance(q, Question)}
+
+
+def _no_record(cell, name: str) -> Outcome:
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    why = (f" (the cell stopped with {errors[-1].get('ename')}: {errors[-1].get('evalue')})"
+           if errors else "")
+    return Outcome(Status.NOT_ATTEMPTED,
+                   f"No answer to {name} was recorded for grading{why}. The notebook must "
+                   "run from top to bottom without stopping.")
+
+
+def verdict(cell, question: Question | None, name: str) -> Outcome:
+    """The outcome for one test cell, from the values recorded in its outputs."""
+    if question is None or question.problem.is_thought:
+        return checker_error(LookupError(f"the exercise has no coding question {name}"))
+    records = [o["data"][MIME_TYPE] for o in cell.get("outputs", [])
+               if MIME_TYPE in o.get("data", {})]
+    if not records:
+        return _no_record(cell, name)
+    if len(records) > 1:
+        return Outcome(Status.INCORRECT, f"More than one answer to {name} was recorded; "
+                       "the cell must record exactly one.")
+    record = records[0]
+    try:
+        if not isinstance(record, dict) or record.get("question") != name:
+            raise WireError(f"the record is not one of {name}")
+        if "fault" in record:
+            raise WireError(f"recording failed ({str(record['fault'])[:300]})")
+        values = decode(record)
+    except WireError as error:
+        return Outcome(Status.INCORRECT, f"The answer to {name} could not be read for "
+                       f"grading: {error}.")
+    try:
+        return question.problem.judge(values)
+    except Exception as error:  # a fault of the checker: contained, scored 0, reported
+        return checker_error(error)
+
+
+def _verdict_output(outcome: Outcome):
+    feedback = for_outcome(outcome)
+    if outcome.passed:
+        return nbformat.v4.new_output("display_data", data={
+            "text/markdown": feedback._repr_markdown_(), "text/plain": str(feedback)})
+    return nbformat.v4.new_output("error", ename=outcome.status.value, evalue=outcome.message,
+                                  traceback=str(feedback).splitlines())
+
+
+def _test_cell_question(cell) -> str | None:
+    info = cell.get("metadata", {}).get("nbgrader", {})
+    grade_id = str(info.get("grade_id", ""))
+    if cell.get("cell_type") == "code" and info.get("grade") and grade_id.endswith(TEST_SUFFIX):
+        return grade_id.removesuffix(TEST_SUFFIX)
+    return None
+
+
+def judge_notebook(notebook, module_name: str) -> list[Judgement]:
+    """Replace the outputs of every test cell of ``notebook`` (executed, nbformat) by the
+    judge's verdict, and drop recorded values from every other cell; returns the verdicts."""
+    questions = questions_of(module_name)
+    judgements = []
+    for cell in notebook.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        name = _test_cell_question(cell)
+        if name is None:
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if MIME_TYPE not in o.get("data", {})]
+            continue
+        outcome = verdict(cell, questions.get(name), name)
+        cell.outputs = [_verdict_output(outcome)]
+        judgements.append(Judgement(name, outcome.status.name, outcome.mistake))
+    return judgements
