@@ -5,6 +5,7 @@ Every attack is written so that it would *gain* points if it worked: the answers
 only when the attack succeeds (or the real answers are wrong and the attack hides that).
 """
 
+import json
 import socket
 import threading
 
@@ -13,7 +14,7 @@ from grading_helpers import copy_course, hashes, solution_answers, submission, w
 
 from conftest import REPO, kernel_stderr_visible
 from learntools_lite.instructor import executors, sandbox
-from learntools_lite.instructor.grading import RunOptions, grade
+from learntools_lite.instructor.grading import RunOptions, feedback, grade, read_judgements
 
 EX1 = "ex1_convolution"
 # No skip when bubblewrap is missing: grading then stops with its own one-line message,
@@ -29,16 +30,159 @@ def if_attack_works(check: str) -> dict:
     return {**RIGHT, "q_1": q_1}
 
 
+# Each attack is pasted above wrong answers: it gains points only if the notebook's own
+# kernel can still decide, or fake, a verdict.
+SWALLOW_ERRORS_AST = """
+import ast
+class Swallow(ast.NodeTransformer):
+    def visit_Module(self, node):
+        handler = ast.ExceptHandler(type=ast.Name('BaseException', ast.Load()), name=None,
+                                    body=[ast.Pass()])
+        node.body = [ast.Try(body=node.body or [ast.Pass()], handlers=[handler], orelse=[],
+                             finalbody=[])]
+        return ast.fix_missing_locations(node)
+get_ipython().ast_transformers.append(Swallow())
+"""
+SWALLOW_ERRORS_INPUT = """
+def swallow(lines):
+    body = ['    ' + line + '\\n' for line in ''.join(lines).splitlines()]
+    return ['try:\\n', '    pass\\n', *body, 'except BaseException:\\n', '    pass\\n']
+get_ipython().input_transformers_post.append(swallow)
+"""
+FAKE_MODULE = """
+import sys, types
+class _Anything:
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+def _fake(name):
+    module = types.ModuleType(name)
+    module.__path__ = []
+    for attribute in ('q_1', 'q_2', 'q_3', 'binder'):
+        setattr(module, attribute, _Anything())
+    return module
+"""
+FAKE_FINDER = FAKE_MODULE + """
+import importlib.abc, importlib.machinery
+class Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, name, path, target=None):
+        if name.split('.')[0] == 'learntools_lite':
+            return importlib.machinery.ModuleSpec(name, self, is_package=True)
+    def create_module(self, spec):
+        return _fake(spec.name)
+    def exec_module(self, module):
+        pass
+sys.meta_path.insert(0, Finder())
+for name in [n for n in sys.modules if n.split('.')[0] == 'learntools_lite']:
+    del sys.modules[name]
+"""
+FAKE_IMPORT = FAKE_MODULE + """
+import builtins
+_real_import = builtins.__import__
+def _import(name, globals=None, locals=None, fromlist=(), level=0):
+    if name.split('.')[0] == 'learntools_lite':
+        return _fake(name)
+    return _real_import(name, globals, locals, fromlist, level)
+builtins.__import__ = _import
+"""
+QUIET_RUN_CODE = """
+from IPython.core.interactiveshell import InteractiveShell
+async def _quiet(self, code_obj, result=None, *, async_=False):
+    try:
+        exec(code_obj, self.user_global_ns, self.user_ns)
+    except BaseException:
+        pass
+    return False
+InteractiveShell.run_code = _quiet
+"""
+LENIENT_NUMPY = """
+import numpy
+for _name in ('allclose', 'array_equal', 'isclose', 'all', 'any'):
+    setattr(numpy, _name, lambda *args, **kwargs: True)
+numpy.ndarray.__eq__ = lambda self, other: True
+"""
+FORGED_RECORD = """
+from IPython.display import display
+import learntools_lite.core.question as _lq
+import learntools_lite.core.problem as _lp
+from learntools_lite.core.outcome import Outcome, Status
+def _forge(self, namespace):
+    unreadable = {'kind': 'unreadable', 'status': 'CORRECT', 'message': 'fine',
+                  'missing': False}
+    display({'application/vnd.learntools.values+json': {
+        'format': 1, 'question': self.name, 'verdict': 'CORRECT',
+        'values': {name: unreadable for name in self.problem.names()}}}, raw=True)
+_lq.Question.record_for_grading = _forge
+_lp.CodingProblem.judge = lambda self, values: Outcome(Status.CORRECT)
+_lq.Question.assert_check_passed = lambda self: None
+"""
+EXIT_IN_TEST_CELLS = """
+import os
+def _leave(lines):
+    if any('record_for_grading' in line for line in lines):
+        os._exit(0)
+    return lines
+get_ipython().input_transformers_post.append(_leave)
+"""
+
+
+def _reader(course) -> str:
+    """Looks everywhere for the course's notebooks, the gradebook, instructor code and the
+    grader's environment; prints what it finds (it would come back in the feedback)."""
+    return f"""
+import os, time
+found, deadline = [], time.monotonic() + 5
+places = ['/', '{REPO}', '{course}', os.path.expanduser('~')]
+for place in places:
+    for folder, subfolders, files in os.walk(place):
+        if folder.startswith(('/proc', '/sys', '/dev', '/usr')) or time.monotonic() > deadline:
+            subfolders[:] = []
+            continue
+        if 'site-packages' in folder or '/lib/python' in folder:
+            subfolders[:] = []
+        for name in files:
+            if name.endswith('.ipynb') or name == 'gradebook.db':
+                path = os.path.join(folder, name)
+                try:
+                    text = open(path, errors='replace').read()
+                except OSError:
+                    continue
+                if 'BEGIN SOLUTION' in text or 'cvcourse' in text or name == 'gradebook.db':
+                    found.append(path)
+                    print(text[:2000])
+try:
+    import learntools_lite.instructor
+    found.append('instructor code')
+except ImportError:
+    pass
+import learntools_lite.computer_vision.ex1 as _ex1
+if _ex1.q_2.problem.solution:
+    found.append('a solution: ' + _ex1.q_2.problem.solution)
+if 'CVCOURSE_GRADER_SECRET' in os.environ:
+    found.append('the grader environment')
+for path in ['{REPO}/solutions', '{REPO}/course/source', '{course}/source', '{REPO}/.git']:
+    if os.path.exists(path):
+        found.append(path)
+print(found)
+worked = bool(found)
+"""
+
+
 def students(course, port):
-    course_files = f"{course}/source/*/*.ipynb", f"{course}/submitted/*/*/*.ipynb"
     wrong = {"q_1": ZEROS, "q_2": "image_filter = image", "q_3": "image_detect = image_filter - 1"}
+
+    def above_wrong_answers(attack: str) -> dict:
+        return {**wrong, "q_1": attack + "\n" + ZEROS}
+
     return {
         # student: (answers, expected points for q_1, q_2, q_3)
         "honest": (RIGHT, (1, 1, 1)),
+        "blank": ({}, (0, 0, 0)),
+        "partial": ({**wrong, "q_1": RIGHT["q_1"], "q_3": RIGHT["q_3"]}, (1, 0, 1)),
         "writer": (if_attack_works(
             "worked = False\n"
+            "import glob\n"
             "for path in ['../../gradebook.db', '../gradebook.db', "
-            f"'{course}/gradebook.db', '{REPO}/README.md']:\n"
+            f"'{course}/gradebook.db', '{REPO}/README.md', *glob.glob('/**/gradebook.db')]:\n"
             "    try:\n"
             "        with open(path, 'ab') as target:\n"
             "            target.write(b'overwritten')\n"
@@ -47,9 +191,7 @@ def students(course, port):
             "        worked = worked or open(path, 'rb').read() != b'overwritten'\n"
             "    except OSError:\n"
             "        pass"), (0, 0, 1)),
-        "reader": (if_attack_works(
-            f"import glob\nworked = bool(glob.glob('{course_files[0]}') "
-            f"or glob.glob('{course_files[1]}'))"), (0, 0, 1)),
+        "reader": (if_attack_works(_reader(course)), (0, 0, 1)),
         "caller": (if_attack_works(
             "import socket\ntry:\n"
             f"    socket.create_connection(('127.0.0.1', {port}), timeout=3).close()\n"
@@ -63,16 +205,25 @@ def students(course, port):
                                     "        time.sleep(0.2)\n    except KeyboardInterrupt:\n"
                                     "        pass"}, (1, 1, 0)),
         "exiter": ({**RIGHT, "q_3": "import os\nos._exit(3)"}, (1, 1, 0)),
-        "hider": ({**wrong, "q_1": "get_ipython().showtraceback = lambda *a, **k: None\n"
-                                   + ZEROS}, (0, 0, 0)),
+        "test-exiter": ({**RIGHT, "q_2": EXIT_IN_TEST_CELLS + RIGHT["q_2"]}, (1, 0, 0)),
+        "hider": (above_wrong_answers("get_ipython().showtraceback = lambda *a, **k: None"),
+                  (0, 0, 0)),
         "patcher": ({**wrong, "q_1": ZEROS + "\nfor q in (q_1, q_2, q_3):\n"
-                                            "    q.assert_check_passed = lambda: None"},
+                                            "    q.assert_check_passed = lambda: None\n"
+                                            "    q.record_for_grading = lambda ns: None"},
                     (0, 0, 0)),
-        "monkey": ({**wrong, "q_1": ZEROS + "\nimport learntools_lite.core.question as lq\n"
-                                           "import learntools_lite.core.problem as lp\n"
-                                           "lq.Question.assert_check_passed = lambda s: None\n"
-                                           "lp.CodingProblem.evaluate = lambda s, ns: None"},
-                   (0, 0, 0)),
+        "monkey": (above_wrong_answers(FORGED_RECORD), (0, 0, 0)),
+        "ast-swallower": (above_wrong_answers(SWALLOW_ERRORS_AST), (0, 0, 0)),
+        "input-swallower": (above_wrong_answers(SWALLOW_ERRORS_INPUT), (0, 0, 0)),
+        "finder": (above_wrong_answers(FAKE_FINDER), (0, 0, 0)),
+        "importer": (above_wrong_answers(FAKE_IMPORT), (0, 0, 0)),
+        "run-code": (above_wrong_answers(QUIET_RUN_CODE), (0, 0, 0)),
+        "numpy": (above_wrong_answers(LENIENT_NUMPY), (0, 0, 0)),
+        # tf.nn.conv2d made to return its input makes `image_filter = image` look right to a
+        # check in the kernel; q_3 is right on its own terms (ReLU of the learner's filter).
+        "tensorflow": ({**RIGHT, "q_2": "tf.nn.conv2d = lambda input, *a, **k: input\n"
+                                        "image_filter = image",
+                        "q_3": RIGHT["q_3"]}, (1, 0, 1)),
     }
 
 
@@ -105,11 +256,18 @@ def hostile_run(tmp_path_factory, listener):
                       {name: submission(EX1, answers) for name, (answers, _) in cast.items()})
     before = hashes(folder / "subs")
     source_before = hashes(course / "source")
-    with kernel_stderr_visible():
+    with kernel_stderr_visible(), pytest.MonkeyPatch.context() as patch:
+        # A secret of the grader's environment: no notebook may read it.
+        patch.setenv("CVCOURSE_GRADER_SECRET", "s3cret")
         scores, problems = grade(course, EX1, folder / "subs", say=lambda line: None,
                                  options=RunOptions(workers=2))
+    feedback_files = feedback(course, EX1, say=lambda line: None)
     return {"cast": cast, "scores": {s.student: s for s in scores}, "problems": problems,
             "accepted": accepted, "course": course,
+            "judgements": read_judgements(course, EX1, list(cast)),
+            "feedback": {path.parts[-3]: path.read_text() for path in feedback_files},
+            "executed": {path.parent.name: path.read_text()
+                         for path in (course / "executed").rglob("*.json")},
             "unchanged": before == hashes(folder / "subs") == hashes(course / "submitted")
             and source_before == hashes(course / "source")}
 
@@ -125,6 +283,44 @@ def test_no_file_changed_and_no_connection_got_out(hostile_run):
     assert hostile_run["unchanged"]
     assert hostile_run["accepted"] == []
     assert (REPO / "README.md").read_text().count("overwritten") == 0
+
+
+# What no submission may get back: solution code, the hidden tests, the grader's secrets.
+LEAKS = ("BEGIN SOLUTION", "record_for_grading", "s3cret", "A new name, `filters`, keeps",
+         "tf.cast(tf.reshape(kernel")
+
+
+@pytest.mark.parametrize("student", list(students("/course", 1)))
+def test_nothing_of_the_course_reaches_a_submission_or_its_feedback(hostile_run, student):
+    feedback_html = hostile_run["feedback"][student]
+    executed = hostile_run["executed"][student]
+    own_code = "".join(hostile_run["cast"][student][0].values())
+    for leak in LEAKS:  # the feedback shows the student's own code, and nothing more
+        assert feedback_html.count(leak) <= own_code.count(leak)
+    # The executed notebook holds the hidden tests' source (the grader ran them) but no
+    # output of the submission may show course text.
+    outputs = json.dumps([cell.get("outputs", []) for cell in
+                          json.loads(json.loads(executed)["notebook"])["cells"]])
+    for leak in LEAKS:
+        assert leak not in outputs
+
+
+def test_the_reader_found_nothing_of_the_course(hostile_run):
+    reader = json.loads(hostile_run["executed"]["reader"])
+    printed = "".join("".join(output.get("text", "")) for cell in
+                      json.loads(reader["notebook"])["cells"] for output in cell.get("outputs", []))
+    assert "[]" in printed  # the list of what it found, printed empty
+
+
+def test_the_judge_names_the_mistakes_it_saw(hostile_run):
+    by_student = {(j["student"], j["question"]): j for j in hostile_run["judgements"]}
+    assert by_student["hider", "q_1"]["mistake"] == "all-zeros"
+    assert by_student["monkey", "q_1"]["status"] == "INCORRECT"  # its forged record
+    assert by_student["honest", "q_1"] == {"student": "honest", "notebook": EX1,
+                                            "question": "q_1", "status": "CORRECT",
+                                            "mistake": ""}
+    assert by_student["blank", "q_2"]["status"] == "NOT_ATTEMPTED"
+    assert by_student["tensorflow", "q_2"]["status"] == "INCORRECT"
 
 
 def test_limits_are_reported_in_one_line_each(hostile_run):
