@@ -205,18 +205,59 @@ def test_cvcourse_grade_prints_a_table_and_writes_the_report(tmp_path, capsys):
     from learntools_lite import cli
 
     course = copy_course(tmp_path)
+    right = solution_answers(EX1)
+    valid = right["q_2"].replace("padding='SAME'", "padding='VALID'")
+    assert valid != right["q_2"]
     write_submissions(tmp_path / "subs", EX1, {
-        "amy": submission(EX1, solution_answers(EX1)),
-        "ben": submission(EX1, {**solution_answers(EX1), "q_3": "image_detect = image_filter"}),
+        "amy": submission(EX1, right),
+        "ben": submission(EX1, {**right, "q_3": "image_detect = image_filter"}),
+        "cy": submission(EX1, {**right, "q_3": "image_detect = tf.abs(image_filter)"}),
+        "dee": submission(EX1, {**right, "q_2": valid}),
+        "eve": submission(EX1, {**right, "q_3": "image_detect = image_filter"}),
     })
     with pytest.raises(SystemExit) as stop:
         cli.main(["--root", str(tmp_path), "grade", EX1, "--submissions", str(tmp_path / "subs")])
     assert stop.value.code == 0
     table = capsys.readouterr().out.splitlines()
-    assert table[:3] == ["student  q_1_test  q_2_test  q_3_test  total",
+    assert table[:6] == ["student  q_1_test  q_2_test  q_3_test  total",
                          "amy      1         1         1         3/3  ",
-                         "ben      1         1         0         2/3  "]
+                         "ben      1         1         0         2/3  ",
+                         "cy       1         1         0         2/3  ",
+                         "dee      1         0         1         2/3  ",
+                         "eve      1         1         0         2/3  "]
     rows = (course / "grades.csv").read_text().splitlines()
-    assert rows == ["student,q_1_test,q_2_test,q_3_test,total,max_total,problem",
-                    "amy,1.0,1.0,1.0,3.0,3.0,", "ben,1.0,1.0,0.0,2.0,3.0,"]
+    assert rows[:3] == ["student,q_1_test,q_2_test,q_3_test,total,max_total,problem",
+                        "amy,1.0,1.0,1.0,3.0,3.0,", "ben,1.0,1.0,0.0,2.0,3.0,"]
+    misconceptions = (course / "misconceptions.csv").read_text().splitlines()
+    assert misconceptions[0] == "student,notebook,question,status,mistake"
+    assert f"amy,{EX1},q_1,CORRECT," in misconceptions
+    assert f"ben,{EX1},q_3,INCORRECT,no-activation" in misconceptions
+    assert f"cy,{EX1},q_3,INCORRECT,other-activation" in misconceptions
+    assert f"dee,{EX1},q_2,INCORRECT,valid-padding" in misconceptions
+    assert f"dee,{EX1},q_3,CORRECT," in misconceptions
+    assert len(misconceptions) == 1 + 5 * 3
     assert (course / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_report_counts_each_named_mistake_per_question():
+    import matplotlib.pyplot as plt
+
+    from learntools_lite.instructor import report
+
+    def row(student, question, mistake):
+        return {"student": student, "notebook": EX1, "question": question,
+                "status": "INCORRECT" if mistake else "CORRECT", "mistake": mistake}
+
+    judgements = [row("a", "q_1", ""), row("b", "q_1", "all-zeros"),
+                  row("c", "q_3", "sign-flipped"), row("d", "q_3", "no-activation"),
+                  row("e", "q_3", "no-activation")]
+    assert report.mistake_counts(judgements) == {
+        ("q_1", "all-zeros"): 1, ("q_3", "no-activation"): 2, ("q_3", "sign-flipped"): 1}
+    figure, axes = plt.subplots()
+    report.misconception_panel(axes, judgements)
+    labels = [label.get_text() for label in axes.get_yticklabels()]
+    widths = [bar.get_width() for bar in axes.patches]
+    plt.close(figure)
+    assert dict(zip(labels, widths, strict=True)) == {
+        "q_1: all-zeros": 1, "q_3: no-activation": 2, "q_3: sign-flipped": 1}
+    assert labels[0] == "q_1: all-zeros"  # questions in order, most frequent first within one

@@ -382,3 +382,68 @@ def test_a_dask_cluster_executes_the_notebooks(tmp_path):
                                  options=RunOptions(scheduler=cluster.scheduler_address))
     assert {s.student: s.total for s in scores} == {"amy": 3, "ben": 0}
     assert problems == []
+
+
+def test_a_job_that_raises_or_a_sandbox_that_cannot_start_costs_only_its_student(
+        tmp_path, monkeypatch):
+    course = copy_course(tmp_path)
+    write_submissions(tmp_path / "subs", EX1, {
+        name: submission(EX1, RIGHT) for name in ("amy", "ben", "cal", "dan")})
+    # cal's folder holds a file that makes the sandbox refuse to start for cal alone.
+    (tmp_path / "subs" / "cal" / EX1 / "BREAK_SANDBOX").write_text("x")
+    real_run_job, real_command = executors.run_job, sandbox.bwrap_command
+
+    def run_job(job):
+        if job.key[0] == "ben":
+            raise RuntimeError("the worker lost its disk")
+        return real_run_job(job)
+
+    def bwrap_command(workdir):
+        if (workdir / "BREAK_SANDBOX").exists():
+            return ["bwrap", "--no-such-option"]
+        return real_command(workdir)
+
+    monkeypatch.setattr(executors, "run_job", run_job)
+    monkeypatch.setattr(sandbox, "bwrap_command", bwrap_command)
+    scores, problems = grade(course, EX1, tmp_path / "subs", say=lambda line: None)
+    assert {s.student: s.total for s in scores} == {"amy": 3, "ben": 0, "cal": 0, "dan": 3}
+    assert problems == [
+        f"ben: {EX1}: grading this notebook failed (RuntimeError: the worker lost its disk)",
+        f"cal: {EX1}: the sandbox stopped without a result"]
+    judged = {(j["student"], j["question"]): j["status"]
+              for j in read_judgements(course, EX1, ["ben", "cal"])}
+    assert set(judged.values()) == {"NOT_ATTEMPTED"} and len(judged) == 6
+
+
+def test_a_dask_worker_killed_mid_run_loses_no_student(tmp_path):
+    import os
+    import signal
+    import time
+
+    from distributed import Client, LocalCluster
+
+    course = copy_course(tmp_path)
+    cast = {f"s{n}": RIGHT if n % 2 else {"q_1": ZEROS} for n in range(4)}
+    write_submissions(tmp_path / "subs", EX1,
+                      {name: submission(EX1, answers) for name, answers in cast.items()})
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address=None, processes=True) as cluster, \
+            Client(cluster.scheduler_address) as client:
+        outcome = {}
+        runner = threading.Thread(target=lambda: outcome.update(result=grade(
+            course, EX1, tmp_path / "subs", say=lambda line: None,
+            options=RunOptions(scheduler=cluster.scheduler_address))))
+        runner.start()
+        deadline = time.monotonic() + 120
+        busy = {}
+        while not busy and time.monotonic() < deadline:
+            busy = {worker: tasks for worker, tasks in client.processing().items() if tasks}
+            time.sleep(0.2)
+        assert busy, "no job reached a worker"
+        victim = next(iter(busy))
+        pid = client.run(os.getpid, workers=[victim])[victim]
+        os.kill(pid, signal.SIGKILL)  # the worker dies with a notebook half-run
+        runner.join(timeout=600)
+    scores, problems = outcome["result"]
+    assert {s.student: s.total for s in scores} == {"s0": 0, "s1": 3, "s2": 0, "s3": 3}
+    assert problems == []

@@ -53,7 +53,8 @@ def mistake_counts(judgements: list[dict]) -> Counter:
     return Counter((j["question"], j["mistake"]) for j in judgements if j["mistake"])
 
 
-def _misconception_panel(axes, judgements: list[dict]) -> None:
+def misconception_panel(axes, judgements: list[dict]) -> None:
+    """Draw on ``axes`` one bar per named mistake: how many students made it."""
     counts = sorted(mistake_counts(judgements).items(), key=lambda item: (item[0][0], -item[1]))
     axes.set(title="Named mistakes (students)")
     if not counts:
@@ -82,7 +83,7 @@ def write_png(scores, path: Path, title: str, judgements: list[dict] = ()) -> No
     rates = [sum(s.by_question[q] > 0 for s in scores) / len(scores) for q in questions]
     right.bar([q.removesuffix("_test") for q in questions], rates, color="#55a868")
     right.set(title="Pass rate per question", ylim=(0, 1), ylabel="share of students")
-    _misconception_panel(mistakes, list(judgements))
+    misconception_panel(mistakes, list(judgements))
     figure.suptitle(title)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
