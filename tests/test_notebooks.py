@@ -132,10 +132,12 @@ def test_nbgrader_metadata_follows_the_conventions():
                                         "schema_version": 3, "solution": True}
     assert test.metadata.nbgrader == {"grade": True, "grade_id": "q_1_test", "locked": True,
                                       "points": 2, "schema_version": 3, "solution": False}
-    visible, hidden = test.source.split("### BEGIN HIDDEN TESTS\n")
-    assert visible == "q_1.check()\n"
-    assert hidden.endswith("from learntools_lite.computer_vision.ex1 import q_1 as _question\n"
-                           "_question.assert_check_passed()\n### END HIDDEN TESTS")
+    # The hidden part only records the answer for the judge; the learner sees the check.
+    assert test.source == ("### BEGIN HIDDEN TESTS\n"
+                           "from learntools_lite.computer_vision.ex1 import q_1 as _question\n"
+                           "_question.record_for_grading(globals())\n"
+                           "### END HIDDEN TESTS\n"
+                           "q_1.check()")
     assert "cvcourse" not in test.metadata
     assert written.cell_type == "markdown" and written.metadata.nbgrader["grade_id"] == "q_4_answer"
     assert "ReLU keeps only positive responses" in written.source  # the model answer, for graders

@@ -8,6 +8,8 @@ import numpy as np
 import tensorflow as tf
 
 from ..core import CodingProblem, Mistake, Question, ThoughtProblem, Tolerance, ____
+from ..core.outcome import incorrect
+from ..core.values import Verdict, informative
 
 __all__ = ["q_1", "q_2", "q_3", "q_4", "____"]
 
@@ -20,6 +22,19 @@ def convolve(image, kernel, strides=1, padding="SAME") -> np.ndarray:
     """What ``tf.nn.conv2d`` gives for a [1, H, W, 1] image and a 3 x 3 kernel."""
     filters = tf.reshape(tf.constant(kernel, tf.float32), [3, 3, 1, 1])
     return tf.nn.conv2d(tf.constant(image, tf.float32), filters, strides, padding).numpy()
+
+
+SETUP_AGAIN = "Re-run the set-up cell to get the picture back, then your answers."
+
+
+def picture(image: np.ndarray) -> np.ndarray:
+    """``image`` if it is a [1, H, W, 1] picture with some contrast, else a verdict."""
+    if image.ndim != 4 or image.shape[0] != 1 or image.shape[3] != 1 \
+            or min(image.shape[1:3]) < 8:
+        raise Verdict(incorrect(
+            f"`image` should be the picture from the set-up cell, shape `[1, height, width, 1]`, "
+            f"but it has shape `{image.shape}`. {SETUP_AGAIN}"))
+    return informative(image, "image", SETUP_AGAIN)
 
 
 def kernel_behind(image, answer):
@@ -107,7 +122,7 @@ FILTER = CodingProblem(
     variables=("image_filter",),
     inputs=("image", "kernel"),
     needs=(KERNEL,),
-    expected=lambda image, kernel: convolve(image, kernel),
+    expected=lambda image, kernel: convolve(picture(image), kernel),
     tolerance=FILTER_TOLERANCE,
     hints=(
         "`tf.nn.conv2d` wants the filter as a 4-D tensor `[height, width, in_channels, "
@@ -198,7 +213,8 @@ def other_activation(answer, image_filter):
 DETECT = CodingProblem(
     variables=("image_detect",),
     inputs=("image_filter", "image"),
-    expected=lambda image_filter: _relu(image_filter),
+    expected=lambda image_filter: _relu(informative(
+        image_filter, "image_filter", "Answer question 2 first, then run this cell again.")),
     tolerance=FILTER_TOLERANCE,
     hints=("The detect step is the rectified linear unit, `tf.nn.relu`. Apply it to the "
            "filtered image from question 2.",),

@@ -19,7 +19,7 @@ from ..core import CodingProblem, Mistake, Question, ThoughtProblem, Tolerance, 
 from ..core.capture import Call, FunctionCalls, Unreadable
 from ..core.outcome import Outcome, Status, incorrect
 from ..core.problem import describe_difference
-from ..core.values import Verdict, numeric_array
+from ..core.values import Verdict, informative, numeric_array
 from . import pooling
 
 __all__ = ["q_1", "q_2", "q_3", "q_4", "____"]
@@ -45,6 +45,7 @@ def condense(image_detect: np.ndarray) -> np.ndarray:
             f"`image_detect` should be a batch of images of shape `[1, height, width, 1]`, "
             f"but its shape is `{image_detect.shape}`. Re-run the set-up cell to get it back."
         ))
+    informative(image_detect, "image_detect", "Re-run the set-up cell to get it back.")
     return pool(image_detect, 2, 2)
 
 

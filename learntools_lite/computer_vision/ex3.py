@@ -12,7 +12,7 @@ import numpy as np
 
 from ..core import CodingProblem, Mistake, Question, ThoughtProblem, Tolerance, ____
 from ..core.outcome import incorrect
-from ..core.values import Verdict, numeric_array
+from ..core.values import Verdict, informative, numeric_array
 from .vehicle_dataset import CLASS_NAMES, IMAGE_SIZE, cached_vehicle_base
 
 __all__ = ["q_1", "q_2", "q_3", "q_4", "____"]
@@ -52,7 +52,7 @@ def feature_stack(feature_maps: np.ndarray) -> np.ndarray:
             f"in the set-up cell, but it has shape `{feature_maps.shape}`. Re-run the set-up "
             "cell, then your answer."
         ))
-    return feature_maps
+    return informative(feature_maps, "feature_maps", "Re-run the set-up cell, then your answer.")
 
 
 def global_average(feature_maps: np.ndarray) -> np.ndarray:
@@ -283,7 +283,7 @@ def image_batch(images: np.ndarray) -> np.ndarray:
             f"`images` should be the batch from the set-up cell, shape `[batch, {IMAGE_SIZE}, "
             f"{IMAGE_SIZE}, 3]`, but it has shape `{images.shape}`. Re-run the set-up cell."
         ))
-    return images
+    return informative(images, "images", "Re-run the set-up cell.")
 
 
 def base_maps(images: np.ndarray) -> np.ndarray:

@@ -66,6 +66,20 @@ def numeric_array(value, name: str) -> np.ndarray:
     return array
 
 
+def informative(array: np.ndarray, name: str, advice: str) -> np.ndarray:
+    """``array`` if its values are not all the same, else an "incorrect" verdict.
+
+    An expected value computed from a constant input (a blank picture) is trivial to write
+    down without doing the work the question asks for, and it cannot tell a right answer
+    from many wrong ones; ``advice`` says how to get a real input back."""
+    if array.size < 2 or float(np.ptp(array)) == 0.0:
+        raise Verdict(incorrect(
+            f"`{name}` holds the same value everywhere, so it cannot show whether an answer "
+            f"is right. {advice}"
+        ))
+    return array
+
+
 class LearnerFunction:
     """Wraps a learner's function so an exception from their code is reported as theirs."""
 
