@@ -14,7 +14,13 @@ from grading_helpers import copy_course, hashes, solution_answers, submission, w
 
 from conftest import REPO, kernel_stderr_visible
 from learntools_lite.instructor import executors, sandbox
-from learntools_lite.instructor.grading import RunOptions, feedback, grade, read_judgements
+from learntools_lite.instructor.grading import (
+    RunOptions,
+    feedback,
+    grade,
+    limits_for,
+    read_judgements,
+)
 
 EX1 = "ex1_convolution"
 # No skip when bubblewrap is missing: grading then stops with its own one-line message,
@@ -447,3 +453,10 @@ def test_a_dask_worker_killed_mid_run_loses_no_student(tmp_path):
     scores, problems = outcome["result"]
     assert {s.student: s.total for s in scores} == {"s0": 0, "s1": 3, "s2": 0, "s3": 3}
     assert problems == []
+
+
+def test_the_memory_option_keeps_the_course_cell_timeout(tmp_path):
+    course = copy_course(tmp_path, "c.Execute.timeout = 17")
+    assert limits_for(course, RunOptions(memory_mb=900)) == sandbox.Limits(
+        memory_mb=900, cell_timeout=17)
+    assert limits_for(course, RunOptions()) == sandbox.Limits(cell_timeout=17)

@@ -8,7 +8,10 @@ For each ``course/notebooks/<name>.ipynb``:
   ``cvcourse release`` gives learners (starter code with blanks, no outputs);
 * ``solutions/<name>.ipynb``: the worked version, executed, for nbval.
 
-Lessons in ``course/lessons/`` are their own source and are re-executed in place.
+Lessons in ``course/lessons/`` are their own source and are re-executed in place. The
+learner edition of the checker (``edition.py``: no instructor code, no solution text) is
+written to ``build/learner-edition/``, for a JupyterHub whose learners should not find the
+solutions in the package; graded sandboxes make the same edition for themselves.
 """
 
 import shutil
@@ -18,6 +21,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from .edition import write_learner_edition
 from .nbgrader_course import generate_release, scratch_course
 from .nbgrader_source import nbgrader_source
 from .versions import solution_version
@@ -105,6 +109,8 @@ def build(root: Path, only: tuple[str, ...] = (), say=print) -> None:
         raise SystemExit(f"cvcourse: no notebook called {', '.join(sorted(unknown))}")
     write_nbgrader_sources(layout)
     write_exercises(layout)
+    edition = write_learner_edition(root / "build" / "learner-edition")
+    say(f"wrote the learner edition of learntools_lite -> {edition.relative_to(root)}")
     for source in layout.sources:
         path = layout.solution(source)
         say(f"executing {path.relative_to(root)}")

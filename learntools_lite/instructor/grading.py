@@ -99,7 +99,9 @@ def _api_with(course_dir: Path, autograde_preprocessors: list):
     return api_for(course_dir, config)
 
 
-def _limits(course_dir: Path, options: RunOptions) -> sandbox.Limits:
+def limits_for(course_dir: Path, options: RunOptions) -> sandbox.Limits:
+    """The per-notebook limits: the options' own, or the defaults with the course's cell
+    timeout and the memory option."""
     if options.limits is not None:
         return options.limits
     timeout = load_config(course_dir).Execute.get("timeout", sandbox.Limits.cell_timeout)
@@ -121,7 +123,7 @@ def exercise_of(course_dir: Path, assignment: str, notebook: str) -> str:
 
 def _jobs(course_dir: Path, assignment: str, students: list[str], options: RunOptions):
     """One job per sanitized notebook that has no up-to-date execution yet."""
-    limits = _limits(course_dir, options)
+    limits = limits_for(course_dir, options)
     for student in students:
         folder = course_dir / "autograded" / student / assignment
         files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
