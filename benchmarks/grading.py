@@ -3,7 +3,10 @@
 * plain ``nbgrader autograde`` (sequential, unsandboxed; submissions already in place);
 * ``cvcourse grade --workers 1 --no-sandbox`` and ``--workers 1`` (the sandbox's overhead);
 * ``cvcourse grade --workers 2`` (parallel);
-* ``cvcourse grade --scheduler`` on a 2-worker Dask ``LocalCluster`` on loopback.
+* ``cvcourse grade --scheduler`` on a 2-worker Dask ``LocalCluster`` on loopback;
+* the judge's share: one solved and one blank notebook executed in the sandbox, then judged
+  (``judge.judge_notebook``) five times each; the median, against the per-notebook time of
+  ``--workers 1`` in the same run.
 
 Run: ``.venv/bin/python benchmarks/grading.py [--students 20] [--assignment ex1_convolution]``.
 Half the students submit the worked solution, half the blank release. Each ``cvcourse``
@@ -50,6 +53,35 @@ def cvcourse(folder: Path, name: str, assignment: str, *options: str) -> float:
                 "--submissions", str(folder / "subs"), *options], course)
 
 
+def judge_seconds(assignment: str, notebooks: list) -> tuple[float, float]:
+    """(first judgement, including the exercise module's import; median of the others)."""
+    import copy
+    import statistics
+
+    import nbformat
+
+    from learntools_lite.instructor import judge, sandbox
+    from learntools_lite.instructor.grading import exercise_of
+
+    course = REPO / "course"
+    module = exercise_of(course, assignment, assignment)
+    source = nbformat.read(str(course / "source" / assignment / f"{assignment}.ipynb"), 4)
+    times = []
+    for notebook in notebooks:
+        # Graded runs execute the nbgrader-sanitized notebook: hidden tests restored.
+        for cell, source_cell in zip(notebook.cells, source.cells, strict=True):
+            if source_cell.metadata.get("nbgrader", {}).get("grade"):
+                cell.source = source_cell.source
+        run = sandbox.execute(nbformat.writes(notebook), {}, sandbox.Limits())
+        executed = nbformat.reads(run.notebook, as_version=4)
+        for _ in range(5):
+            fresh = copy.deepcopy(executed)
+            start = time.perf_counter()
+            judge.judge_notebook(fresh, module)
+            times.append(time.perf_counter() - start)
+    return times[0], statistics.median(times[1:])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--students", type=int, default=20)
@@ -87,6 +119,8 @@ def main() -> None:
             timings["cvcourse --scheduler (2-worker LocalCluster)"] = cvcourse(
                 folder, "dask", args.assignment, "--scheduler", cluster.scheduler_address)
 
+    first_judgement, judgement = judge_seconds(
+        args.assignment, [notebooks["student00"], notebooks["student01"]])
     n = args.students
     base = timings["nbgrader autograde"]
     print(f"{n} submissions of {args.assignment} on {os.cpu_count()} cores:")
@@ -95,6 +129,10 @@ def main() -> None:
               f"throughput x{base / seconds:4.2f} vs nbgrader")
     overhead = timings["cvcourse --workers 1"] / timings["cvcourse --workers 1 --no-sandbox"]
     print(f"  sandbox overhead per notebook: {100 * (overhead - 1):+.1f} %")
+    per_notebook = timings["cvcourse --workers 1"] / n
+    print(f"  judge per notebook: {1000 * judgement:.0f} ms median "
+          f"({100 * judgement / per_notebook:.1f} % of a --workers 1 notebook); the first "
+          f"judgement in a process, importing the exercise: {first_judgement:.2f} s")
 
 
 if __name__ == "__main__":
