@@ -257,3 +257,24 @@ def test_a_solution_that_opens_with_code_renders_as_a_code_block(namespace):
     assert feedback._repr_markdown_().endswith("Solution</span>:\n\n```python\nx = 1\n```\n"
                                                "Why it works.")
     assert str(feedback) == "Solution:\n\n```python\nx = 1\n```\nWhy it works."
+
+
+def test_long_learner_texts_are_clipped_alike_in_the_kernel_and_after_the_wire(namespace):
+    import json
+
+    from learntools_lite.core import wire
+    from learntools_lite.core.capture import MAX_TEXT
+
+    calls = FunctionCalls(calls=lambda: (Call("f(zeros)", (np.zeros(3),)),),
+                          probe=Call("f(x)", (np.zeros(1),)))
+    problem = CodingProblem(variables=("f",), read=calls,
+                            mistakes=(Mistake("raised", lambda f: len(f.calls[0].outcome.message)
+                                              > MAX_TEXT - 10, lambda f: "long"),))
+    long_parameters = ", ".join(f"p{n}=None" for n in range(1000))
+    exec(f"def f(x, {long_parameters}):\n    raise ValueError('x' * 5000)", namespace)
+    values = problem.capture(namespace)
+    assert len(values["f"].signature) == MAX_TEXT
+    assert len(values["f"].calls[0].outcome.message) == MAX_TEXT
+    crossed = wire.decode(json.loads(json.dumps(wire.encode(values))))
+    assert problem.judge(crossed) == problem.judge(values) == problem.evaluate(namespace)
+    assert problem.judge(crossed).message == "long"

@@ -22,6 +22,19 @@ from .values import Verdict, learner_function, lookup, numeric_array
 
 # The key under which a capture keeps the learner's last exception (for ``errors=``).
 LAST_ERROR = "<last error>"
+# Texts a capture keeps (messages, signatures) are cut to this many characters, so the same
+# text is judged in the kernel and after crossing the wire (which refuses longer ones).
+MAX_TEXT = 4000
+
+
+def clip(text: str) -> str:
+    """``text``, cut to :data:`MAX_TEXT` characters (learners' own messages can be long)."""
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+
+
+def unreadable(outcome: Outcome, missing: bool = False) -> "Unreadable":
+    """An :class:`Unreadable` whose message is clipped."""
+    return Unreadable(Outcome(outcome.status, clip(outcome.message), outcome.mistake), missing)
 
 
 @dataclass(frozen=True)
@@ -113,7 +126,7 @@ class FunctionCalls:
             try:
                 result = function(*call.args, **call.kwargs)
             except Verdict as verdict:  # the learner's function raised or returned a blank
-                records.append(Unreadable(verdict.outcome))
+                records.append(unreadable(verdict.outcome))
                 break
             mutated = _mutated(call.args, pristine)
             if result is None:
@@ -122,8 +135,8 @@ class FunctionCalls:
             try:
                 records.append(Returned(numeric_array(result, call.label), mutated))
             except Verdict as verdict:
-                records.append(Returned(Unreadable(verdict.outcome), mutated))
-        return FunctionRecord(None if signature is None else str(signature), accepts,
+                records.append(Returned(unreadable(verdict.outcome), mutated))
+        return FunctionRecord(None if signature is None else clip(str(signature)), accepts,
                               tuple(records))
 
 
@@ -132,16 +145,16 @@ def capture_variable(namespace: dict, name: str, read) -> object:
     try:
         raw = lookup(namespace, name)
     except Verdict as verdict:  # not defined, or still a blank
-        return Unreadable(verdict.outcome, missing=True)
+        return unreadable(verdict.outcome, missing=True)
     try:
         return read(raw, name)
     except Verdict as verdict:
-        return Unreadable(verdict.outcome)
+        return unreadable(verdict.outcome)
     except BlankError as error:
-        return Unreadable(not_attempted(str(error)))
+        return unreadable(not_attempted(str(error)))
 
 
 def last_error() -> RaisedError | None:
     """The exception from the learner's last failing cell, as IPython records it."""
     error = getattr(sys, "last_exc", None) or getattr(sys, "last_value", None)
-    return None if error is None else RaisedError(type(error).__name__, str(error))
+    return None if error is None else RaisedError(clip(type(error).__name__), clip(str(error)))

@@ -12,7 +12,7 @@ import io
 
 import numpy as np
 
-from .capture import LAST_ERROR, FunctionRecord, RaisedError, Returned, Unreadable
+from .capture import LAST_ERROR, MAX_TEXT, FunctionRecord, RaisedError, Returned, Unreadable
 from .outcome import Outcome, Status
 
 # The MIME type of the display output that carries one question's values.
@@ -20,7 +20,6 @@ MIME_TYPE = "application/vnd.learntools.values+json"
 FORMAT = 1
 MAX_ARRAY_BYTES = 16 * 2**20  # the course's largest value (40 images 64 x 64 x 3) is 4 MB
 MAX_ARRAYS = 64
-MAX_TEXT = 4000  # characters of a message or signature
 NUMERIC_KINDS = "iuf"
 
 
