@@ -27,6 +27,26 @@ class WireError(ValueError):
     """Encoded values that cannot be trusted or read (one-line reason)."""
 
 
+def _check_header(raw: bytes) -> None:
+    """Refuse an ``.npy`` whose header announces anything but a numeric array of at most
+    :data:`MAX_ARRAY_BYTES` that the bytes really hold, before NumPy allocates for it."""
+    stream = io.BytesIO(raw)
+    version = np.lib.format.read_magic(stream)
+    readers = {(1, 0): np.lib.format.read_array_header_1_0,
+               (2, 0): np.lib.format.read_array_header_2_0}
+    if version not in readers:
+        raise ValueError(f"unsupported .npy version {version}")
+    shape, _, dtype = readers[version](stream)
+    if dtype.hasobject or dtype.kind not in NUMERIC_KINDS:
+        raise ValueError(f"its dtype {dtype} does not hold real numbers")
+    size = dtype.itemsize
+    for side in shape:
+        size *= side
+    if size > MAX_ARRAY_BYTES or size != len(raw) - stream.tell():
+        raise ValueError(f"the header announces {size} bytes; {len(raw) - stream.tell()} "
+                         f"follow (at most {MAX_ARRAY_BYTES})")
+
+
 def _encode_array(array: np.ndarray) -> dict:
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=False)
@@ -83,31 +103,38 @@ class _Reader:
         if not isinstance(encoded, str) or len(encoded) > (MAX_ARRAY_BYTES + 1024) * 4 // 3 + 4:
             raise WireError(f"an array is missing or larger than {MAX_ARRAY_BYTES} bytes")
         try:
-            array = np.load(io.BytesIO(base64.b64decode(encoded, validate=True)),
-                            allow_pickle=False)
-        except (binascii.Error, ValueError, OSError, EOFError) as error:
-            raise WireError(f"an array could not be read ({error})") from None
+            raw = base64.b64decode(encoded, validate=True)
+            _check_header(raw)
+            array = np.lib.format.read_array(io.BytesIO(raw), allow_pickle=False)
+        except (binascii.Error, ValueError, SyntaxError, TypeError, OverflowError, OSError,
+                EOFError) as error:
+            raise WireError(f"an array could not be read ({str(error)[:200]})") from None
         if not isinstance(array, np.ndarray) or array.dtype.kind not in NUMERIC_KINDS:
             raise WireError("an array does not hold real numbers")
         return array
 
     def unreadable(self, item: dict) -> Unreadable:
-        status = Status.__members__.get(item.get("status"))
+        name = item.get("status")
+        status = Status.__members__.get(name) if isinstance(name, str) else None
         if status is None or status is Status.CORRECT:
             raise WireError("a reason for an unreadable value has no failing status")
         return Unreadable(Outcome(status, self.text(item.get("message"), "a message")),
                           self.flag(item.get("missing", False), "'missing'"))
 
-    def returned(self, item: dict):
+    def returned(self, item):
+        if not isinstance(item, dict):
+            raise WireError("a function call record is not an object")
         if item.get("kind") == "unreadable":
             return self.unreadable(item)
         if item.get("kind") != "returned":
             raise WireError("a function call record is neither a result nor a failure")
         value = item.get("value")
         if value is not None:
-            value = self.value(value)
-            if not isinstance(value, np.ndarray | Unreadable):
+            # Only an array or a reason may stand here: checked before reading any further,
+            # so nested records cannot make the reading recurse.
+            if not isinstance(value, dict) or value.get("kind") not in ("array", "unreadable"):
                 raise WireError("a function call returned something other than an array")
+            value = self.value(value)
         return Returned(value, self.flag(item.get("mutated"), "'mutated'"))
 
     def value(self, item):
@@ -136,7 +163,8 @@ class _Reader:
 def decode(data) -> dict:
     """Captured values from :func:`encode`'s form, checked on the way; raises
     :class:`WireError` with a one-line reason for anything else."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict) or type(data.get("format")) is not int \
+            or data["format"] != FORMAT:
         raise WireError("not a values record of this checker")
     values = data.get("values")
     if not isinstance(values, dict) or len(values) > MAX_ARRAYS:

@@ -138,7 +138,9 @@ def execute(notebook_json: str, files: dict[str, bytes], limits: Limits,
             if target.is_relative_to(workdir.resolve()):  # no ../ from a submission
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
-        runner = [sys.executable, "-m", RUNNER]
+        # -P: the working folder holds the submission's files, which must not be able to
+        # stand in for the runner (``-m`` would otherwise put that folder first on sys.path).
+        runner = [sys.executable, "-P", "-m", RUNNER]
         if sandboxed:
             command, cwd = [*bwrap_command(workdir), *runner], None
             env = notebook_environment(WORKDIR, "/tmp", EDITION)
