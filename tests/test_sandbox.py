@@ -31,7 +31,9 @@ RIGHT = solution_answers(EX1)
 
 
 def if_attack_works(check: str) -> dict:
-    """Answers that are right only if ``check`` (Python code setting ``worked``) succeeds."""
+    """Answers that are right only if ``check`` (Python code setting ``worked``) succeeds:
+    otherwise the kernel is all zeros, and so is the filtered picture every later question
+    builds on (3 points or none)."""
     q_1 = f"{check}\n{RIGHT['q_1']}\nif not worked:\n    {ZEROS}"
     return {**RIGHT, "q_1": q_1}
 
@@ -173,6 +175,22 @@ worked = bool(found)
 """
 
 
+# A submission's files that would stand in for the sandbox's runner (escaping its limits and
+# writing its own result) if the runner were started from the submission's folder.
+FAKE_RUNNER = {
+    "learntools_lite/__init__.py": "",
+    "learntools_lite/sandboxed/__init__.py": "",
+    "learntools_lite/sandboxed/runner.py": """
+import json, sys
+request = json.loads(sys.stdin.read())
+notebook = json.loads(request["notebook"])
+notebook["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout",
+                                    "text": "FAKE RUNNER RAN"}]
+print(request["nonce"], json.dumps({"notebook": json.dumps(notebook), "problems": []}))
+""",
+}
+
+
 def students(course, port):
     wrong = {"q_1": ZEROS, "q_2": "image_filter = image", "q_3": "image_detect = image_filter - 1"}
 
@@ -196,12 +214,12 @@ def students(course, port):
             "        # lands in the sandbox's empty scratch space gains nothing.\n"
             "        worked = worked or open(path, 'rb').read() != b'overwritten'\n"
             "    except OSError:\n"
-            "        pass"), (0, 0, 1)),
-        "reader": (if_attack_works(_reader(course)), (0, 0, 1)),
+            "        pass"), (0, 0, 0)),
+        "reader": (if_attack_works(_reader(course)), (0, 0, 0)),
         "caller": (if_attack_works(
             "import socket\ntry:\n"
             f"    socket.create_connection(('127.0.0.1', {port}), timeout=3).close()\n"
-            "    worked = True\nexcept OSError:\n    worked = False"), (0, 0, 1)),
+            "    worked = True\nexcept OSError:\n    worked = False"), (0, 0, 0)),
         "hoarder": ({**RIGHT, "q_2": "hoard = []\nwhile True:\n"
                                      "    hoard.append(bytearray(10**8))"}, (1, 0, 0)),
         "forker": ({**RIGHT, "q_2": "import os, time\nfor _ in range(5000):\n"
@@ -211,6 +229,8 @@ def students(course, port):
                                     "        time.sleep(0.2)\n    except KeyboardInterrupt:\n"
                                     "        pass"}, (1, 1, 0)),
         "exiter": ({**RIGHT, "q_3": "import os\nos._exit(3)"}, (1, 1, 0)),
+        # Right answers: the real runner grades them; the fake one would record nothing.
+        "runner-swap": (RIGHT, (1, 1, 1)),
         "test-exiter": ({**RIGHT, "q_2": EXIT_IN_TEST_CELLS + RIGHT["q_2"]}, (1, 0, 0)),
         "hider": (above_wrong_answers("get_ipython().showtraceback = lambda *a, **k: None"),
                   (0, 0, 0)),
@@ -260,6 +280,10 @@ def hostile_run(tmp_path_factory, listener):
     cast = students(course, port)
     write_submissions(folder / "subs", EX1,
                       {name: submission(EX1, answers) for name, (answers, _) in cast.items()})
+    for name, text in FAKE_RUNNER.items():
+        path = folder / "subs" / "runner-swap" / EX1 / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
     before = hashes(folder / "subs")
     source_before = hashes(course / "source")
     with kernel_stderr_visible(), pytest.MonkeyPatch.context() as patch:
@@ -309,6 +333,14 @@ def test_nothing_of_the_course_reaches_a_submission_or_its_feedback(hostile_run,
                           json.loads(json.loads(executed)["notebook"])["cells"]])
     for leak in LEAKS:
         assert leak not in outputs
+
+
+def test_a_submission_cannot_stand_in_for_the_runner(hostile_run):
+    executed = hostile_run["executed"]["runner-swap"]
+    assert "FAKE RUNNER RAN" not in executed
+    assert json.loads(executed)["judgements"][0]["status"] == "CORRECT"
+    autograded = hostile_run["course"] / "autograded" / "runner-swap" / EX1
+    assert (autograded / "learntools_lite" / "sandboxed" / "runner.py").exists()  # it was there
 
 
 def test_the_reader_found_nothing_of_the_course(hostile_run):
