@@ -30,6 +30,7 @@ def lab(root: Path, extra: list[str]) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     from .instructor.sandbox import Limits
+    from .instructor.submissions import PRESETS
 
     parser = argparse.ArgumentParser(prog="cvcourse", description=__doc__)
     parser.add_argument("--root", default=".", help="the course repository (default: here)")
@@ -45,8 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     grade = commands.add_parser("grade", help="import submissions, autograde, and report")
     grade.add_argument("assignment")
     grade.add_argument("--submissions", type=Path,
-                       help="a folder laid out STUDENT/ASSIGNMENT/*.ipynb, or an LMS zip "
-                            "of files named STUDENT_..._NOTEBOOK.ipynb")
+                       help="a folder laid out STUDENT/ASSIGNMENT/*.ipynb, or an LMS's "
+                            "submissions export (zip or unpacked)")
+    grade.add_argument("--lms", choices=PRESETS,
+                       help="the export's naming (default: detected when only one fits)")
     grade.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                        help="notebooks executed at once on this machine (default: cores)")
     grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
@@ -56,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--memory-mb", type=int,
                        help="memory limit per notebook in MB "
                             f"(default {Limits.memory_mb})")
+    roster = commands.add_parser("roster", help="the class list (nbgrader's student table)")
+    roster_commands = roster.add_subparsers(dest="roster_command", required=True)
+    roster_import = roster_commands.add_parser(
+        "import", help="add the students of an LMS roster export (Canvas gradebook, Moodle "
+                       "grading worksheet, Blackboard Grade Center, or id,first_name,"
+                       "last_name,email,lms_id)")
+    roster_import.add_argument("file", type=Path)
     feedback = commands.add_parser("feedback", help="write HTML feedback for each student")
     feedback.add_argument("assignment")
     return parser
@@ -69,7 +79,7 @@ def _grade(course: Path, args) -> int:
                          sandboxed=not args.no_sandbox, memory_mb=args.memory_mb)
     submissions = args.submissions.resolve() if args.submissions else None
     assignment = args.assignment
-    scores, problems = grade(course, assignment, submissions, options=options)
+    scores, problems = grade(course, assignment, submissions, options=options, lms=args.lms)
     judgements = read_judgements(course, assignment, [s.student for s in scores])
     print(report.table(scores))
     report.write_csv(scores, course / "grades.csv")
@@ -107,6 +117,10 @@ def main(argv: list[str] | None = None) -> None:
             release(course)
         elif args.command == "grade":
             sys.exit(_grade(course, args))
+        elif args.command == "roster":
+            from .instructor.roster import import_roster
+
+            import_roster(course, args.file.resolve())
         elif args.command == "feedback":
             from .instructor.grading import feedback
 

@@ -48,7 +48,7 @@ def _course_repo(tmp_path):
     (["grade", "ex9"], "cvcourse: unknown assignment 'ex9'; the course has: ex1_convolution"),
     (["feedback", "ex9"], "cvcourse: unknown assignment 'ex9'"),
     (["grade", "ex1_convolution", "--submissions", "{tmp}/nowhere"],
-     "cvcourse: no submissions folder at {tmp}/nowhere"),
+     "cvcourse: no submissions folder or archive at {tmp}/nowhere"),
     (["grade", "ex1_convolution", "--submissions", "{tmp}/empty"],
      "cvcourse: no submissions in {tmp}/empty (expected"),
     (["grade", "ex1_convolution", "--submissions", "{tmp}/evil.zip"],

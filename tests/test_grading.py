@@ -167,15 +167,18 @@ def test_an_lms_zip_is_collected_and_graded(tmp_path):
 
     course = copy_course(tmp_path)
     archive = tmp_path / "export.zip"
-    with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.writestr(f"alice_1234_5678_{EX1}.ipynb",
+    with zipfile.ZipFile(archive, "w") as zipped:  # Canvas's "Download Submissions"
+        zipped.writestr(f"smithalice_1234_5678_{EX1}.ipynb",
+                        nbformat.writes(release_notebook(EX1)))
+        zipped.writestr(f"smithalice_1234_5690_{EX1}-1.ipynb",  # her re-upload wins
                         nbformat.writes(submission(EX1, solution_answers(EX1))))
-        zipped.writestr(f"bob_99_{EX1}.ipynb", nbformat.writes(release_notebook(EX1)))
+        zipped.writestr(f"jonesbob_LATE_99_7001_{EX1}.ipynb",
+                        nbformat.writes(release_notebook(EX1)))
         zipped.writestr("readme.txt", "not a notebook")
     before = hashes(tmp_path)
     scores, problems = grade(course, EX1, archive, say=lambda line: None)
-    assert {s.student: s.total for s in scores} == {"alice": 3, "bob": 0}
-    assert problems == []
+    assert {s.student: s.total for s in scores} == {"1234": 3, "99": 0}
+    assert problems == ["export.zip: readme.txt: not named as canvas names submissions; ignored"]
     assert hashes(tmp_path)["export.zip"] == before["export.zip"]
 
 

@@ -23,7 +23,7 @@ from . import executors, sandbox
 from .executors import Job
 from .nbgrader_course import CourseError, api_for, assignments, load_config, require
 from .preprocessors import UseExecutedNotebook, fingerprint
-from .submissions import import_folder, import_zip
+from .submissions import import_submissions
 from .versions import METADATA_KEY
 
 # Sandboxed executions, kept between runs (inside the course root, which the sandbox hides).
@@ -164,9 +164,11 @@ def _store(course_dir: Path, assignment: str, key: tuple, execution) -> None:
 
 
 def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
-          say=print, options: RunOptions = RunOptions()) -> tuple[list[StudentScore], list[str]]:
-    """Import submissions (if given), execute every submitted notebook in the sandbox (in
-    parallel, or on a Dask cluster), then score them all with nbgrader in this process.
+          say=print, options: RunOptions = RunOptions(),
+          lms: str | None = None) -> tuple[list[StudentScore], list[str]]:
+    """Import submissions (if given; ``lms`` names the export's format, detected when None),
+    execute every submitted notebook in the sandbox (in parallel, or on a Dask cluster),
+    judge the test cells outside it, then score them all with nbgrader in this process.
 
     Executions are kept, so a run stopped at any point and started again executes only
     what is missing. Returns the scores and the problems met (one line each); a problem
@@ -176,8 +178,7 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
         sandbox.check_bubblewrap()
     problems = []
     if submissions is not None:
-        importer = import_zip if submissions.suffix.lower() == ".zip" else import_folder
-        problems += importer(course_dir, assignment, submissions, say)
+        problems += import_submissions(course_dir, assignment, submissions, say, lms)
     api = api_for(course_dir)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         try:
