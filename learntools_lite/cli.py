@@ -29,6 +29,7 @@ def lab(root: Path, extra: list[str]) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .instructor.export import FORMATS as EXPORT_FORMATS
     from .instructor.sandbox import Limits
     from .instructor.submissions import PRESETS
 
@@ -66,6 +67,14 @@ def _parser() -> argparse.ArgumentParser:
                        "grading worksheet, Blackboard Grade Center, or id,first_name,"
                        "last_name,email,lms_id)")
     roster_import.add_argument("file", type=Path)
+    export = commands.add_parser("export", help="final grades (autograded + manual - late "
+                                                "penalty) in an LMS's gradebook import format")
+    export.add_argument("assignments", nargs="+")
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
+    export.add_argument("--to", type=Path,
+                        help="the file to write (default: course/grades-FORMAT.csv)")
+    export.add_argument("--missing-as-zero", action="store_true",
+                        help="0 for a student without a submission (default: blank)")
     feedback = commands.add_parser("feedback", help="write HTML feedback for each student")
     feedback.add_argument("assignment")
     return parser
@@ -121,6 +130,15 @@ def main(argv: list[str] | None = None) -> None:
             from .instructor.roster import import_roster
 
             import_roster(course, args.file.resolve())
+        elif args.command == "export":
+            from .instructor.export import export
+            from .instructor.grading import check_assignment
+
+            for assignment in args.assignments:
+                check_assignment(course, assignment)
+            export(course, args.assignments, args.format,
+                   (args.to or course / f"grades-{args.format}.csv").resolve(),
+                   args.missing_as_zero)
         elif args.command == "feedback":
             from .instructor.grading import feedback
 
