@@ -170,6 +170,8 @@ if 'CVCOURSE_GRADER_SECRET' in os.environ:
 for path in ['{REPO}/solutions', '{REPO}/course/source', '{course}/source', '{REPO}/.git']:
     if os.path.exists(path):
         found.append(path)
+# Of /etc, only what programs need to start (a server's configuration stays out of sight).
+found += sorted(set(os.listdir('/etc')) - {set(sandbox.ETC)!r})
 print(found)
 worked = bool(found)
 """

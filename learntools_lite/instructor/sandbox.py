@@ -3,7 +3,8 @@
 The sandbox (Debian's ``bubblewrap``) builds the notebook's file system from nothing, and
 shows it only:
 
-* the system folders (``/usr``, ``/etc``) and the Python environment, read-only;
+* the system folders (``/usr``, the few files of ``/etc`` programs need) and the Python
+  environment, read-only;
 * the learner edition of ``learntools_lite`` (``edition.py``: no instructor code, no
   solution text) on ``PYTHONPATH``, read-only;
 * a private, writable copy of its own folder as the working directory, and empty /tmp.
@@ -36,8 +37,11 @@ from .edition import learner_edition
 
 RUNNER = "learntools_lite.sandboxed.runner"
 # The system, read-only. On merged-/usr systems /bin, /lib, ... are symbolic links into /usr
-# and are recreated as links. Nothing else of the host is mounted.
-SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+# and are recreated as links. Of /etc only what programs read to start and run: the rest
+# may hold a server's configuration and secrets (a JupyterHub's, a database's).
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "passwd", "group", "nsswitch.conf",
+       "localtime", "hosts", "fonts", "alternatives", "mime.types")
 EDITION = "/opt/learntools"  # where the learner edition appears inside the sandbox
 WORKDIR = "/tmp/submission"  # /tmp is a fresh tmpfs, so the mount point can be made
 
@@ -82,6 +86,10 @@ def bwrap_command(workdir: Path) -> list[str]:
             command += ["--symlink", os.readlink(path), name]
         elif path.exists():
             command += ["--ro-bind", name, name]
+    for name in ETC:
+        path = Path("/etc") / name
+        if path.exists():  # links (/etc/localtime) are bound as the file they point to
+            command += ["--ro-bind", str(path), str(path)]
     command += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     for path in _environment():
         command += ["--ro-bind", str(path), str(path)]
