@@ -20,6 +20,7 @@ from nbgrader.preprocessors import (
     SaveCells,
 )
 
+from learntools_lite.instructor.late import PenaltyPerDay
 from learntools_lite.instructor.preprocessors import ClearSolutionsWithStarter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -54,3 +55,11 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPr
 
 # A student who deletes a graded cell gets it back, so it is graded as if untouched.
 c.OverwriteCells.add_missing_cells = True
+
+# Due dates, in nbgrader's timestamp format; `cvcourse grade` writes them into the gradebook.
+# Late work loses 10 % of the points it earned per started day late (nothing after 10 days).
+c.CvCourse.due_dates = {
+    # "ex1_convolution": "2026-12-04 17:00:00 UTC",
+}
+c.AssignLatePenalties.plugin_class = PenaltyPerDay
+c.PenaltyPerDay.fraction_per_day = 0.1

@@ -178,7 +178,10 @@ def test_an_lms_zip_is_collected_and_graded(tmp_path):
     before = hashes(tmp_path)
     scores, problems = grade(course, EX1, archive, say=lambda line: None)
     assert {s.student: s.total for s in scores} == {"1234": 3, "99": 0}
-    assert problems == ["export.zip: readme.txt: not named as canvas names submissions; ignored"]
+    assert problems == [
+        "export.zip: readme.txt: not named as canvas names submissions; ignored",
+        "export.zip: some work is marked late, but the course config gives ex1_convolution no "
+        "due date; no late penalty applies"]
     assert hashes(tmp_path)["export.zip"] == before["export.zip"]
 
 

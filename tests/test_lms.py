@@ -89,7 +89,9 @@ def course(tmp_path):
     return copy_course(tmp_path)
 
 
-def test_canvas_class(course, tmp_path):
+def test_canvas_class(tmp_path):
+    course = copy_course(tmp_path, 'c.CvCourse.due_dates = {"ex1_convolution": '
+                                   '"2026-12-04 17:00:00 UTC"}')
     roster = write_csv(tmp_path / "canvas.csv",
                        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"], CANVAS_ROSTER)
     import_roster(course, roster, say=lambda line: None)
@@ -97,7 +99,9 @@ def test_canvas_class(course, tmp_path):
     problems = import_submissions(course, EX1, export, say=lambda line: None)
     assert submitted(course) == {
         "jsmith1": {NB: "jsmith1"}, "jsmith2": {NB: "jsmith2"}, "jgarcia": {NB: "third"},
-        "mobrien": {NB: "late"}, "anguyen": {NB: "renamed"}, "jmuller": {NB: "accents"},
+        # Late by the least the mark allows: nbgrader's late penalty applies.
+        "mobrien": {NB: "late", "timestamp.txt": "2026-12-04 17:00:01"},
+        "anguyen": {NB: "renamed"}, "jmuller": {NB: "accents"},
         "1009": {NB: "no sis"}, "1999": {NB: "ghost"}}
     assert problems == [
         "1999 (ghost): not on the roster; graded under the LMS id",

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SAWarning
 
 from . import executors, sandbox
 from .executors import Job
+from .late import due_date
 from .nbgrader_course import CourseError, api_for, assignments, load_config, require
 from .preprocessors import UseExecutedNotebook, fingerprint
 from .submissions import import_submissions
@@ -186,6 +187,9 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
         except MissingEntry:
             require(api.generate_assignment(assignment, force=True),
                     f"generating the release of {assignment}")
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        # nbgrader measures lateness against the gradebook's due date: keep it the config's.
+        gradebook.update_or_create_assignment(assignment, duedate=due_date(course_dir, assignment))
     students = sorted(p.parent.name for p in (course_dir / "submitted").glob(f"*/{assignment}")
                       if p.is_dir())
     if not students:

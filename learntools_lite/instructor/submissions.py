@@ -11,11 +11,13 @@ problem line; nothing is dropped silently. The originals are only read, never ch
 import shutil
 import zipfile
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import nbformat
 
 from . import lms
+from .late import due_date
 from .nbgrader_course import CourseError
 from .roster import STUDENT_ID, class_list
 
@@ -174,6 +176,13 @@ def import_submissions(course_dir: Path, assignment: str, source: Path, say,
         raise SubmissionError(f"no submissions for {assignment} found in {source} "
                               f"(read as {preset})")
     students = sorted({student for student, _ in chosen})
+    # Canvas marks late work but does not say when it came: it counts as late by one second,
+    # the least lateness the mark allows (nbgrader's penalty then applies).
+    due = due_date(course_dir, assignment)
+    late_mark = None if due is None else (due + timedelta(seconds=1)).replace(tzinfo=None)
+    if due is None and any(c.upload.late for c in chosen.values()):
+        problems.append(f"{source.name}: some work is marked late, but the course config "
+                        f"gives {assignment} no due date; no late penalty applies")
     for student in students:
         target = course_dir / "submitted" / student / assignment
         shutil.rmtree(target, ignore_errors=True)
@@ -182,8 +191,9 @@ def import_submissions(course_dir: Path, assignment: str, source: Path, say,
         for path, name in files + extras.get(student, []):
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             (target / name).write_bytes(export.read(path))
-        stamps = [c.upload.timestamp for (s, _), c in chosen.items()
-                  if s == student and c.upload.timestamp]
+        stamps = [c.upload.timestamp or (late_mark if c.upload.late else None)
+                  for (s, _), c in chosen.items() if s == student]
+        stamps = [stamp for stamp in stamps if stamp]
         if stamps:  # nbgrader's own timestamp file, read for late penalties
             (target / "timestamp.txt").write_text(max(stamps).isoformat(" "))
         reasons = [r for r in (unreadable_reason(target / n) for _, n in files) if r]
