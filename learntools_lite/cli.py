@@ -12,6 +12,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 
+# Where student work lives, when not in the repository's course/ (see README).
+COURSE_VARIABLE = "CVCOURSE_COURSE"
+
+
 def _course_root(path: str) -> Path:
     root = Path(path).resolve()
     if not (root / "course").is_dir():
@@ -35,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="cvcourse", description=__doc__)
     parser.add_argument("--root", default=".", help="the course repository (default: here)")
+    parser.add_argument("--course", type=Path,
+                        help="the nbgrader course root, which may live outside the repository "
+                             f"(default: ${COURSE_VARIABLE}, else ROOT/course)")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser(
         "build", help="regenerate course/source/, exercises/, solutions/ and the lessons' "
@@ -105,7 +112,11 @@ def _grade(course: Path, args) -> int:
 def main(argv: list[str] | None = None) -> None:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
-    root = _course_root(args.root)
+    elsewhere = args.course or (Path(os.environ[COURSE_VARIABLE])
+                                if os.environ.get(COURSE_VARIABLE) else None)
+    # The repository is needed to open the lab and to build; a course elsewhere is not.
+    root = _course_root(args.root) if args.command in ("lab", "build") or not elsewhere \
+        else None
     if args.command == "lab":
         lab(root, extra)
         return
@@ -114,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     from .instructor.nbgrader_course import CourseError
     from .instructor.sandbox import SandboxUnavailable
 
-    course = root / "course"
+    course = elsewhere.resolve() if elsewhere else root / "course"
     try:
         if args.command == "build":
             from .instructor.build import build

@@ -267,3 +267,38 @@ def test_the_report_counts_each_named_mistake_per_question():
     assert dict(zip(labels, widths, strict=True)) == {
         "q_1: all-zeros": 1, "q_3: no-activation": 2, "q_3: sign-flipped": 1}
     assert labels[0] == "q_1: all-zeros"  # questions in order, most frequent first within one
+
+
+def test_grading_leaves_no_student_work_for_git(tmp_path):
+    """Everything grading writes into the repository's own course/ is git-ignored, and a
+    course root elsewhere (--course) gets it all instead."""
+    import subprocess
+
+    from learntools_lite import cli
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--local", str(REPO), str(clone)], check=True)
+    write_submissions(tmp_path / "subs", EX1, {
+        "amy": submission(EX1, solution_answers(EX1)), "ben": release_notebook(EX1)})
+    for arguments in (["grade", EX1, "--submissions", str(tmp_path / "subs")],
+                      ["feedback", EX1], ["export", EX1, "--format", "canvas"]):
+        try:
+            cli.main(["--root", str(clone), *arguments])
+        except SystemExit as stop:
+            assert stop.code in (0, None)
+    assert (clone / "course" / "gradebook.db").exists()
+    assert list((clone / "course" / "feedback").rglob("*.html"))
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"],
+                            cwd=clone, capture_output=True, text=True, check=True).stdout
+    assert status == ""
+
+    elsewhere = tmp_path / "term-2027"
+    elsewhere.mkdir()
+    copy_course(tmp_path / "template")
+    for part in ("nbgrader_config.py", "source"):
+        (tmp_path / "template" / "course" / part).rename(elsewhere / part)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--course", str(elsewhere), "grade", EX1,
+                  "--submissions", str(tmp_path / "subs")])
+    assert stop.value.code == 0
+    assert (elsewhere / "gradebook.db").exists() and (elsewhere / "grades.csv").exists()
