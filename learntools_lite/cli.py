@@ -34,6 +34,7 @@ def lab(root: Path, extra: list[str]) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     from .instructor.export import FORMATS as EXPORT_FORMATS
+    from .instructor.feedback_upload import KINDS as FEEDBACK_KINDS
     from .instructor.sandbox import Limits
     from .instructor.submissions import PRESETS
 
@@ -82,8 +83,13 @@ def _parser() -> argparse.ArgumentParser:
                         help="the file to write (default: course/grades-FORMAT.csv)")
     export.add_argument("--missing-as-zero", action="store_true",
                         help="0 for a student without a submission (default: blank)")
-    feedback = commands.add_parser("feedback", help="write HTML feedback for each student")
+    feedback = commands.add_parser("feedback", help="write HTML feedback for each student, "
+                                                    "and a zip of it to upload to the LMS")
     feedback.add_argument("assignment")
+    feedback.add_argument("--lms", choices=FEEDBACK_KINDS, default="folder",
+                          dest="feedback_lms",
+                          help="the zip's layout: Moodle's feedback upload, or a folder per "
+                               "student (default)")
     return parser
 
 
@@ -151,9 +157,11 @@ def main(argv: list[str] | None = None) -> None:
                    (args.to or course / f"grades-{args.format}.csv").resolve(),
                    args.missing_as_zero)
         elif args.command == "feedback":
+            from .instructor.feedback_upload import package_feedback
             from .instructor.grading import feedback
 
-            feedback(course, args.assignment)
+            files = feedback(course, args.assignment)
+            package_feedback(course, args.assignment, files, args.feedback_lms)
     except (CourseError, SandboxUnavailable) as error:
         raise SystemExit(f"cvcourse: {error}") from None
 

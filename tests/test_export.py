@@ -80,3 +80,24 @@ def test_exporting_an_ungraded_assignment_is_one_line(graded_class):
     with pytest.raises(SystemExit, match="cvcourse: ex2_maximum_pooling has not been graded "
                                          "yet; nothing to export"):
         cli.main(["--root", str(graded_class.parent), "export", "ex2_maximum_pooling"])
+
+
+@pytest.mark.parametrize("kind, folders", [
+    ("moodle", {"amy": "Amy Ng_501_assignsubmission_file_",
+                "ben": "Ben Ode_502_assignsubmission_file_"}),
+    ("folder", {"amy": "amy", "ben": "ben"}),
+])
+def test_feedback_is_zipped_for_the_lms_one_student_per_entry(graded_class, kind, folders):
+    import zipfile
+
+    cli.main(["--root", str(graded_class.parent), "feedback", EX1, "--lms", kind])
+    own = {student: (graded_class / "feedback" / student / EX1 / f"{EX1}.html").read_bytes()
+           for student in folders}
+    with zipfile.ZipFile(graded_class / "feedback" / f"{EX1}-{kind}.zip") as packed:
+        entries = {name: packed.read(name) for name in packed.namelist()}
+    assert entries == {f"{folders[s]}/{EX1}.html": own[s] for s in folders}
+    for student, html in own.items():
+        other = next(s for s in folders if s != student)
+        text = html.decode()
+        assert "HIDDEN TESTS" not in text and "record_for_grading" not in text
+        assert own[other] != html and f"/{other}/" not in text
