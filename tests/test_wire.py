@@ -491,3 +491,15 @@ def test_a_forged_correct_unreadable_fails_even_without_the_wire():
     outcome = PROBLEM.judge({"numbers": np.arange(3.0),
                              "doubled": Unreadable(Outcome(Status.CORRECT, ""))})
     assert not outcome.passed
+
+
+def test_a_record_whose_arrays_together_are_too_large_is_refused():
+    from learntools_lite.core.wire import MAX_RECORD_BYTES
+
+    size = MAX_ARRAY_BYTES // 8  # float64 values of one array at its own limit
+    count = MAX_RECORD_BYTES // MAX_ARRAY_BYTES + 1
+    arrays = {f"a{i}": array_item(np.zeros(size)) for i in range(count)}
+    error = assert_refused(record(**arrays))
+    assert f"more than {MAX_RECORD_BYTES} bytes" in str(error)
+    fitting = {f"a{i}": array_item(np.zeros(size)) for i in range(count - 1)}
+    assert len(decode(record(**fitting))) == count - 1

@@ -20,6 +20,7 @@ MIME_TYPE = "application/vnd.learntools.values+json"
 FORMAT = 1
 MAX_ARRAY_BYTES = 16 * 2**20  # the course's largest value (40 images 64 x 64 x 3) is 4 MB
 MAX_ARRAYS = 64
+MAX_RECORD_BYTES = 32 * 2**20  # all arrays of one record together
 NUMERIC_KINDS = "iuf"
 
 
@@ -84,6 +85,7 @@ class _Reader:
 
     def __init__(self):
         self.arrays = 0
+        self.bytes = 0
 
     def text(self, value, what: str) -> str:
         if not isinstance(value, str) or len(value) > MAX_TEXT:
@@ -111,6 +113,9 @@ class _Reader:
             raise WireError(f"an array could not be read ({str(error)[:200]})") from None
         if not isinstance(array, np.ndarray) or array.dtype.kind not in NUMERIC_KINDS:
             raise WireError("an array does not hold real numbers")
+        self.bytes += array.nbytes
+        if self.bytes > MAX_RECORD_BYTES:
+            raise WireError(f"the arrays of the record hold more than {MAX_RECORD_BYTES} bytes")
         return array
 
     def unreadable(self, item: dict) -> Unreadable:
