@@ -1,6 +1,6 @@
-"""A class of 30 arrives from three LMSs: each export is read by its LMS's own naming, LMS ids
-become roster ids, the newest upload wins, and every odd file or missing student is a
-problem line. Import only: nothing is executed here."""
+"""A class of 30 (27 on the rosters, 3 unknown) arrives from three LMSs: each export is read
+by its LMS's own naming, LMS ids become roster ids, the newest upload wins, and every odd
+file or missing student is a problem line. Import only: nothing is executed here."""
 
 import csv
 import zipfile
@@ -124,6 +124,9 @@ MOODLE_ROSTER = [
     ["Participant 2005", "Anna Nowak", "anna.nowak@uni.example", "Submitted"],
     ["Participant 2006", "Li Wei", "li.wei@uni.example", "No submission"],
     ["Participant 2007", "Zoë Ödegaard", "zoe.odegaard@uni.example", "Submitted"],
+    ["Participant 2008", "Ana-Maria Popescu", "ana.popescu@uni.example", "Submitted"],
+    ["Participant 2009", "Seán Ó Briain", "sean.obriain@uni.example", "Submitted"],
+    ["Participant 2010", "Nguyễn Văn An", "an.nguyen@uni.example", "Submitted"],
 ]
 MOODLE_FILES = {
     f"José García-López_2001_assignsubmission_file_{NB}": notebook("jose"),
@@ -134,6 +137,9 @@ MOODLE_FILES = {
     f"Anna Nowak_2005_assignsubmission_file_{NB}": notebook("anna"),
     f"Zoë Ödegaard_2007_assignsubmission_file_{EX1}-v2.ipynb": notebook("zoe renamed"),
     f"Zed Unknown_2999_assignsubmission_file_{NB}": notebook("unknown"),
+    f"Ana-Maria Popescu_2008_assignsubmission_file_/{NB}": notebook("ana"),
+    f"Seán Ó Briain_2009_assignsubmission_file_{NB}": notebook("sean"),
+    f"Nguyễn Văn An_2010_assignsubmission_file_/{NB}": "{\"cells\": ",  # cut off in upload
 }
 
 
@@ -152,11 +158,14 @@ def test_moodle_class(course, tmp_path):
         "mary.obrien@uni.example": {NB: "mary in a folder"},
         "john.smith@uni.example": {NB: "john 2003"}, "j.smith@uni.example": {NB: "john 2004"},
         "anna.nowak@uni.example": {NB: "anna"},
-        "zoe.odegaard@uni.example": {NB: "zoe renamed"}, "2999": {NB: "unknown"}}
+        "zoe.odegaard@uni.example": {NB: "zoe renamed"}, "2999": {NB: "unknown"},
+        "ana.popescu@uni.example": {NB: "ana"}, "sean.obriain@uni.example": {NB: "sean"}}
     assert problems == [
         "moodle-export: Exercise 1-1234/Anna Nowak_2005_assignsubmission_onlinetext_"
         "onlinetext.html: not named as moodle names submissions; ignored",
         "2999 (Zed Unknown): not on the roster; graded under the LMS id",
+        "an.nguyen@uni.example: not graded: ex1_convolution.ipynb is not a readable notebook "
+        "(NotJSONError)",
         "li.wei@uni.example (Li Wei): no submission of ex1_convolution",
     ]
 
@@ -168,6 +177,10 @@ BLACKBOARD_ROSTER = [
     ["Lee", "Min", "mlee", "B002", "mlee@uni.example"],
     ["D'Souza", "Priya", "pdsouza", "B003", "pdsouza@uni.example"],
     ["Brown", "Sam", "sbrown", "B004", "sbrown@uni.example"],
+    ["Okafor", "Chidi", "cokafor", "B005", "cokafor@uni.example"],
+    ["Tanaka", "Yuki", "ytanaka", "B006", "ytanaka@uni.example"],
+    ["Silva", "João", "jsilva", "B007", "jsilva@uni.example"],
+    ["Haddad", "Rania", "rhaddad", "B008", "rhaddad@uni.example"],
 ]
 
 
@@ -186,7 +199,11 @@ def test_blackboard_class(course, tmp_path):
              **blackboard_attempt("mlee", "2026-11-21-09-30-00", "min newest"),
              **blackboard_attempt("mlee", "2026-11-20-09-00-00", "min older"),
              **blackboard_attempt("pdsouza", "2026-11-19-23-59-59", "priya"),
-             **blackboard_attempt("visitor", "2026-11-20-12-00-00", "visitor")}
+             **blackboard_attempt("visitor", "2026-11-20-12-00-00", "visitor"),
+             **blackboard_attempt("cokafor", "2026-11-18-08-00-00", "chidi"),
+             **blackboard_attempt("ytanaka", "2026-11-22-10-00-00", "yuki second"),
+             **blackboard_attempt("ytanaka", "2026-11-22-09-59-59", "yuki first"),
+             **blackboard_attempt("jsilva", "2026-11-20-14-15-16", "joao")}
     export = write_zip(tmp_path / "gradebook_export.zip", files)
     problems = import_submissions(course, EX1, export, say=lambda line: None)
     tree = submitted(course)
@@ -194,9 +211,13 @@ def test_blackboard_class(course, tmp_path):
         "a.kim@uni.example": {NB: "alex", "timestamp.txt": "2026-11-20 10:00:00"},
         "mlee": {NB: "min newest", "timestamp.txt": "2026-11-21 09:30:00"},
         "pdsouza": {NB: "priya", "timestamp.txt": "2026-11-19 23:59:59"},
-        "visitor": {NB: "visitor", "timestamp.txt": "2026-11-20 12:00:00"}}
+        "visitor": {NB: "visitor", "timestamp.txt": "2026-11-20 12:00:00"},
+        "cokafor": {NB: "chidi", "timestamp.txt": "2026-11-18 08:00:00"},
+        "ytanaka": {NB: "yuki second", "timestamp.txt": "2026-11-22 10:00:00"},
+        "jsilva": {NB: "joao", "timestamp.txt": "2026-11-20 14:15:16"}}
     assert problems == ["visitor: not on the roster; graded under the LMS id",
-                        "sbrown (Sam Brown): no submission of ex1_convolution"]
+                        "sbrown (Sam Brown): no submission of ex1_convolution",
+                        "rhaddad (Rania Haddad): no submission of ex1_convolution"]
 
 
 # --- detection, refusals, the roster command ------------------------------------------------
