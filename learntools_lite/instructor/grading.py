@@ -125,6 +125,7 @@ def exercise_of(course_dir: Path, assignment: str, notebook: str) -> str:
 def _jobs(course_dir: Path, assignment: str, students: list[str], options: RunOptions):
     """One job per sanitized notebook that has no up-to-date execution yet."""
     limits = limits_for(course_dir, options)
+    exercises = {}  # notebook -> exercise module, read once from the course's source
     for student in students:
         folder = course_dir / "autograded" / student / assignment
         files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
@@ -133,8 +134,10 @@ def _jobs(course_dir: Path, assignment: str, students: list[str], options: RunOp
             notebook = nbformat.read(str(path), as_version=4)
             key = (student, path.stem, fingerprint(notebook))
             if _cached(course_dir, assignment, key) is None:
-                yield Job(key, nbformat.writes(notebook), files, limits,
-                          exercise_of(course_dir, assignment, path.stem), options.sandboxed)
+                if path.stem not in exercises:
+                    exercises[path.stem] = exercise_of(course_dir, assignment, path.stem)
+                yield Job(key, nbformat.writes(notebook), files, limits, exercises[path.stem],
+                          options.sandboxed)
 
 
 def _record_path(course_dir: Path, assignment: str, student: str, notebook: str) -> Path:
@@ -187,7 +190,6 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
         except MissingEntry:
             require(api.generate_assignment(assignment, force=True),
                     f"generating the release of {assignment}")
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         # nbgrader measures lateness against the gradebook's due date: keep it the config's.
         gradebook.update_or_create_assignment(assignment, duedate=due_date(course_dir, assignment))
     students = sorted(p.parent.name for p in (course_dir / "submitted").glob(f"*/{assignment}")
