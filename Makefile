@@ -10,7 +10,7 @@ export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: lab test build lint benchmark clean system-packages
+.PHONY: lab formgrade test build lint benchmark clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 lab: $(VENV)/.installed  ## open JupyterLab on the course
 	$(BIN)/cvcourse lab
+
+formgrade: $(VENV)/.installed  ## grade written answers in nbgrader's formgrader
+	$(BIN)/cvcourse formgrade
 
 # Debian packages the tests need: bubblewrap (the grading sandbox) and Chromium (the browser
 # tests drive it with Playwright; Playwright's own browser download is never used).

@@ -1,6 +1,9 @@
 """Benchmark grading on the same generated submissions, in one run:
 
-* plain ``nbgrader autograde`` (sequential, unsandboxed; submissions already in place);
+* plain ``nbgrader autograde`` with nbgrader's stock Execute (sequential, unsandboxed,
+  unjudged; submissions already in place): the baseline;
+* ``nbgrader autograde`` with the course's configuration (sequential, each notebook executed
+  in the sandbox and judged: what the formgrader's Autograde button runs);
 * ``cvcourse grade --workers 1 --no-sandbox`` and ``--workers 1`` (the sandbox's overhead);
 * ``cvcourse grade --workers 2`` (parallel);
 * ``cvcourse grade --scheduler`` on a 2-worker Dask ``LocalCluster`` on loopback;
@@ -23,6 +26,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# Appended to a course copy's config: nbgrader's own autograde steps, Execute included.
+STOCK_EXECUTE = ("from nbgrader.converters import Autograde\n"
+                 "c.Autograde.autograde_preprocessors = "
+                 "Autograde.class_traits()['autograde_preprocessors'].default()")
 sys.path[:0] = [str(REPO / "tests"), str(REPO)]
 
 from grading_helpers import (  # noqa: E402
@@ -61,7 +68,7 @@ def judge_seconds(assignment: str, notebooks: list) -> tuple[float, float]:
     import nbformat
 
     from learntools_lite.instructor import judge, sandbox
-    from learntools_lite.instructor.grading import exercise_of
+    from learntools_lite.instructor.executions import exercise_of
 
     course = REPO / "course"
     module = exercise_of(course, assignment, assignment)
@@ -99,11 +106,18 @@ def main() -> None:
         folder = Path(folder)
         write_submissions(folder / "subs", args.assignment, notebooks)
 
-        plain = copy_course(folder / "plain")
+        plain = copy_course(folder / "plain", STOCK_EXECUTE)
         shutil.copytree(folder / "subs", plain / "submitted")
         run([str(BIN / "nbgrader"), "generate_assignment", args.assignment, "--force"], plain)
         timings["nbgrader autograde"] = run(
             [str(BIN / "nbgrader"), "autograde", args.assignment, "--force"], plain)
+
+        configured = copy_course(folder / "configured")
+        shutil.copytree(folder / "subs", configured / "submitted")
+        run([str(BIN / "nbgrader"), "generate_assignment", args.assignment, "--force"],
+            configured)
+        timings["nbgrader autograde, course config (sandboxed)"] = run(
+            [str(BIN / "nbgrader"), "autograde", args.assignment, "--force"], configured)
 
         timings["cvcourse --workers 1 --no-sandbox"] = cvcourse(
             folder, "w1-open", args.assignment, "--workers", "1", "--no-sandbox")

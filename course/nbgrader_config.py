@@ -21,7 +21,7 @@ from nbgrader.preprocessors import (
 )
 
 from learntools_lite.instructor.late import PenaltyPerDay
-from learntools_lite.instructor.preprocessors import ClearSolutionsWithStarter
+from learntools_lite.instructor.preprocessors import AUTOGRADE_STEPS, ClearSolutionsWithStarter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -46,6 +46,12 @@ c.IgnorePattern.pattern = (
     r"(?m)^(WARNING: All log messages before absl::InitializeLog\(\) is called"
     r"|[IWE]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] )"
 )
+
+# Every autograde (`cvcourse grade`, the formgrader's Autograde button, `nbgrader autograde`)
+# runs submissions in the sandbox and has the test cells judged outside it. nbgrader's own
+# Execute would run them in this process and, since hidden tests only record values, could
+# not tell a right answer from a wrong one.
+c.Autograde.autograde_preprocessors = AUTOGRADE_STEPS
 
 # The slowest legitimate cell (the set-up cell: importing TensorFlow, loading the model)
 # takes under 10 s on a 2-core CPU; 30 s stops an endless loop without cutting it short.

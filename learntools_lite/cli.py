@@ -25,11 +25,21 @@ def _course_root(path: str) -> Path:
 
 
 def lab(root: Path, extra: list[str]) -> None:
-    """Replace this process with JupyterLab serving the course, as root too if need be."""
-    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")  # JupyterLab refuses root unless told
-    os.execv(sys.executable, command + extra)
+    """Replace this process with the learners' JupyterLab serving the repository."""
+    from .lab import jupyterlab_command, learner_environment
+
+    os.execve(sys.executable, jupyterlab_command(root) + extra,
+              learner_environment(os.environ))
+
+
+def formgrade(course: Path, extra: list[str]) -> None:
+    """Replace this process with JupyterLab on the course root, showing the formgrader."""
+    from .instructor.nbgrader_course import load_config
+    from .lab import formgrader_command
+
+    load_config(course)  # one line, not a server that finds no course, if this is none
+    os.chdir(course)  # where nbgrader's formgrader looks for nbgrader_config.py
+    os.execv(sys.executable, formgrader_command(course) + extra)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="names (file stems) of the notebooks to build; default all")
     commands.add_parser("lab", help="open JupyterLab on the course (extra arguments are "
                                     "passed to jupyter lab)")
+    commands.add_parser("formgrade", help="open nbgrader's formgrader on the course root, "
+                                          "to grade the thought answers by hand (extra "
+                                          "arguments are passed to jupyter lab)")
     commands.add_parser("release", help="generate the student version of every assignment")
     grade = commands.add_parser("grade", help="import submissions, autograde, and report")
     grade.add_argument("assignment")
@@ -126,12 +139,18 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "lab":
         lab(root, extra)
         return
-    if extra:
-        parser.error(f"unrecognised arguments: {' '.join(extra)}")
+    course = elsewhere.resolve() if elsewhere else root / "course"
     from .instructor.nbgrader_course import CourseError
     from .instructor.sandbox import SandboxUnavailable
 
-    course = elsewhere.resolve() if elsewhere else root / "course"
+    if args.command == "formgrade":
+        try:
+            formgrade(course, extra)
+        except CourseError as error:
+            raise SystemExit(f"cvcourse: {error}") from None
+        return
+    if extra:
+        parser.error(f"unrecognised arguments: {' '.join(extra)}")
     try:
         if args.command == "build":
             from .instructor.build import build

@@ -1,5 +1,8 @@
 """The ``cvcourse`` command line: clear one-line errors, and the JupyterLab command it runs."""
 
+import json
+import os
+
 import pytest
 
 from conftest import REPO
@@ -12,23 +15,58 @@ def test_outside_a_course_gives_one_clear_line(tmp_path):
     assert str(stop.value).startswith(f"cvcourse: {tmp_path} is not a course repository")
 
 
-def test_lab_serves_the_course_and_allows_root(monkeypatch):
+def _started(monkeypatch, euid=0) -> dict:
+    """Stand-ins for the ``exec`` calls and ``chdir`` of ``cvcourse lab`` / ``formgrade``."""
     started = {}
     monkeypatch.setattr(cli.os, "execv", lambda path, args: started.update(args=args))
-    monkeypatch.setattr(cli.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(cli.os, "execve",
+                        lambda path, args, env: started.update(args=args, env=env))
+    monkeypatch.setattr(cli.os, "chdir", lambda path: started.update(cwd=path))
+    monkeypatch.setattr(cli.os, "geteuid", lambda: euid)
+    return started
+
+
+def test_lab_serves_the_course_without_the_instructor_panels(monkeypatch):
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", "/etc/site-jupyter")
+    started = _started(monkeypatch)
     cli.main(["--root", str(REPO), "lab", "--no-browser"])
     args = started["args"]
     assert args[1:3] == ["-m", "jupyterlab"]
     assert f"--ServerApp.root_dir={REPO}" in args
     assert "--allow-root" in args and args[-1] == "--no-browser"
+    # The learners' settings come first on Jupyter's config path; a site's own stay after.
+    learner = REPO / "learntools_lite" / "jupyter_config" / "learner"
+    assert started["env"]["JUPYTER_CONFIG_PATH"].split(os.pathsep) == [
+        str(learner), "/etc/site-jupyter"]
+    page_config = json.loads((learner / "labconfig" / "page_config.json").read_text())
+    assert sorted(page_config["disabledExtensions"]) == [
+        "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:create-assignment",
+        "@jupyter/nbgrader:formgrader"]
 
 
 def test_lab_does_not_ask_for_root_rights_it_does_not_need(monkeypatch):
-    started = {}
-    monkeypatch.setattr(cli.os, "execv", lambda path, args: started.update(args=args))
-    monkeypatch.setattr(cli.os, "geteuid", lambda: 1000)
+    started = _started(monkeypatch, euid=1000)
     cli.main(["--root", str(REPO), "lab"])
     assert "--allow-root" not in started["args"]
+
+
+def test_formgrade_starts_in_the_course_root_on_the_formgrader(monkeypatch, tmp_path):
+    course = _course_repo(tmp_path) / "course"
+    started = _started(monkeypatch)
+    cli.main(["--root", str(tmp_path), "formgrade", "--port=9999"])
+    assert started["cwd"] == course  # where the formgrader looks for nbgrader_config.py
+    args = started["args"]
+    assert f"--ServerApp.root_dir={course}" in args
+    assert "--LabApp.default_url=/lab?formgrader=true" in args and args[-1] == "--port=9999"
+
+
+def test_formgrade_outside_a_course_gives_one_clear_line(monkeypatch, tmp_path):
+    started = _started(monkeypatch)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--course", str(tmp_path), "formgrade"])
+    assert str(stop.value) == (f"cvcourse: {tmp_path} is not an nbgrader course root "
+                               "(no nbgrader_config.py)")
+    assert started == {}
 
 
 def test_build_refuses_unknown_arguments(capsys):

@@ -66,8 +66,8 @@ def test_the_edition_has_the_learner_parts_only(target):
         assert (package / folder / "__init__.py").is_file(), folder
     for name in ("ex1.py", "ex2.py", "ex3.py"):
         assert (package / "computer_vision" / name).is_file()
-    assert not (package / "instructor").exists()
-    assert not (package / "cli.py").exists()
+    for instructors_only in ("instructor", "cli.py", "lab.py", "jupyter_config"):
+        assert not (package / instructors_only).exists(), instructors_only
     assert not list(package.rglob("__pycache__")) and not list(package.rglob("*.pyc"))
     assert not list(package.rglob("instructor")) and not list(package.rglob("cli.py"))
 

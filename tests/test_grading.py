@@ -11,9 +11,12 @@ from grading_helpers import (
     submission,
     write_submissions,
 )
+from nbgrader.preprocessors import Execute
 
 from conftest import REPO, kernel_stderr_visible
 from learntools_lite.instructor.grading import grade
+from learntools_lite.instructor.nbgrader_course import load_config
+from learntools_lite.instructor.preprocessors import AUTOGRADE_STEPS, SandboxedExecute
 
 EX1 = "ex1_convolution"
 ALL = sorted(p.name for p in (REPO / "course" / "source").iterdir())
@@ -302,3 +305,12 @@ def test_grading_leaves_no_student_work_for_git(tmp_path):
                   "--submissions", str(tmp_path / "subs")])
     assert stop.value.code == 0
     assert (elsewhere / "gradebook.db").exists() and (elsewhere / "grades.csv").exists()
+
+
+def test_every_autograde_of_the_course_is_sandboxed_and_judged():
+    """``cvcourse grade``, the formgrader's Autograde button and ``nbgrader autograde`` all
+    read the course config: none may fall back to nbgrader's Execute, which would run the
+    submission in the grader's process and pass every hidden test (they only record)."""
+    steps = load_config(REPO / "course").Autograde.autograde_preprocessors
+    assert steps == AUTOGRADE_STEPS
+    assert Execute not in steps and steps[0] is SandboxedExecute

@@ -11,6 +11,8 @@ from .outcome import Outcome, checker_error, not_attempted
 
 # Instructors turn solutions off for graded runs with this environment variable.
 SOLUTIONS_SWITCH = "LEARNTOOLS_SOLUTIONS"
+# nbgrader sets this while its Validate button (or `nbgrader validate`) runs a notebook.
+VALIDATING = ("NBGRADER_EXECUTION", "validate")
 
 
 class CheckFailed(AssertionError):
@@ -53,7 +55,12 @@ class Question:
         if self.problem.is_thought:
             self.solution()
             return
-        display(for_outcome(self.evaluate()))
+        outcome = self.evaluate()
+        if not outcome.passed and os.environ.get(VALIDATING[0]) == VALIDATING[1]:
+            # nbgrader's validator counts a test cell as failed only when it raises. Its
+            # verdict is a convenience for the learner; grades come from the judge.
+            raise CheckFailed(str(for_outcome(outcome)))
+        display(for_outcome(outcome))
 
     def hint(self, n: int = 1) -> None:
         """Show hint number ``n`` (counting from 1)."""

@@ -1,10 +1,10 @@
 """The learner edition of ``learntools_lite``: what graded sandboxes (and, if an instructor
 wishes, learners' machines) import.
 
-It is the package without ``instructor/`` and the command line, and with every question's
-solution text removed (hints stay): a submission that reads the checker's files finds no
-solution to copy. Made from the installed package by rewriting the ``solution=`` argument of
-every call in its Python files to an empty string.
+It is the package without ``instructor/``, the command line and the JupyterLab launcher,
+and with every question's solution text removed (hints stay): a submission that reads the
+checker's files finds no solution to copy. Made from the installed package by rewriting
+the ``solution=`` argument of every call in its Python files to an empty string.
 """
 
 import ast
@@ -17,7 +17,9 @@ from pathlib import Path
 import learntools_lite
 
 PACKAGE = Path(learntools_lite.__file__).parent
-LEFT_OUT = ("instructor", "cli.py", "__pycache__", "*.pyc", "make_assets.py", "train_base.py")
+# The instructor's side, the command line and JupyterLab's launcher with its settings.
+LEFT_OUT = ("instructor", "cli.py", "lab.py", "jupyter_config", "__pycache__", "*.pyc",
+            "make_assets.py", "train_base.py")
 
 
 class _WithoutSolutions(ast.NodeTransformer):

@@ -4,34 +4,20 @@ import json
 import os
 import sys
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import (
-    AssignLatePenalties,
-    CheckCellMetadata,
-    IgnorePattern,
-    LimitOutput,
-    SaveAutoGrades,
-)
 from sqlalchemy.exc import SAWarning
 
-from . import executors, sandbox
+from . import executions, executors, sandbox
+from .executions import EXECUTED, exercise_of, fingerprint
 from .executors import Job
 from .late import due_date
 from .nbgrader_course import CourseError, api_for, assignments, load_config, require
-from .preprocessors import UseExecutedNotebook, fingerprint
+from .preprocessors import AUTOGRADE_STEPS
 from .submissions import import_submissions
-from .versions import METADATA_KEY
-
-# Sandboxed executions, kept between runs (inside the course root, which the sandbox hides).
-EXECUTED = "executed"
-# nbgrader's autograde steps, with its Execute replaced by the sandboxed results.
-SCORING = [UseExecutedNotebook, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 
 # nbgrader 0.9.6 trips SQLAlchemy's "not in session" warning while autograding; the grades
 # are saved all the same (the tests read them back), so the warning is only noise here.
@@ -96,7 +82,6 @@ class RunOptions:
 def _api_with(course_dir: Path, autograde_preprocessors: list):
     config = load_config(course_dir)
     config.Autograde.autograde_preprocessors = autograde_preprocessors
-    config.UseExecutedNotebook.results_dir = str(course_dir / EXECUTED)
     return api_for(course_dir, config)
 
 
@@ -105,21 +90,7 @@ def limits_for(course_dir: Path, options: RunOptions) -> sandbox.Limits:
     timeout and the memory option."""
     if options.limits is not None:
         return options.limits
-    timeout = load_config(course_dir).Execute.get("timeout", sandbox.Limits.cell_timeout)
-    memory = {} if options.memory_mb is None else {"memory_mb": options.memory_mb}
-    return sandbox.Limits(cell_timeout=int(timeout), **memory)
-
-
-def exercise_of(course_dir: Path, assignment: str, notebook: str) -> str:
-    """The exercise module of a notebook, read from the course's own source (never from the
-    submission, which the student controls)."""
-    path = course_dir / "source" / assignment / f"{notebook}.ipynb"
-    try:
-        source = nbformat.read(str(path), as_version=4)
-        return source.metadata[METADATA_KEY]["exercise"]
-    except (OSError, ValueError, KeyError, TypeError):
-        raise CourseError(f"{path} is not a course source notebook with "
-                          f"metadata.{METADATA_KEY}.exercise") from None
+    return executions.limits_for(load_config(course_dir), options.memory_mb)
 
 
 def _jobs(course_dir: Path, assignment: str, students: list[str], options: RunOptions):
@@ -128,43 +99,15 @@ def _jobs(course_dir: Path, assignment: str, students: list[str], options: RunOp
     exercises = {}  # notebook -> exercise module, read once from the course's source
     for student in students:
         folder = course_dir / "autograded" / student / assignment
-        files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-                 if p.is_file() and p.suffix != ".ipynb"}
+        files = executions.other_files(folder)
         for path in sorted(folder.glob("*.ipynb")):
             notebook = nbformat.read(str(path), as_version=4)
             key = (student, path.stem, fingerprint(notebook))
-            if _cached(course_dir, assignment, key) is None:
+            if executions.cached(course_dir, assignment, key) is None:
                 if path.stem not in exercises:
                     exercises[path.stem] = exercise_of(course_dir, assignment, path.stem)
                 yield Job(key, nbformat.writes(notebook), files, limits, exercises[path.stem],
                           options.sandboxed)
-
-
-def _record_path(course_dir: Path, assignment: str, student: str, notebook: str) -> Path:
-    return course_dir / EXECUTED / assignment / student / f"{notebook}.json"
-
-
-def _cached(course_dir: Path, assignment: str, key: tuple) -> dict | None:
-    """The stored execution for ``key`` if it is of the same sanitized notebook."""
-    student, notebook, digest = key
-    path = _record_path(course_dir, assignment, student, notebook)
-    try:
-        record = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    return record if record.get("input") == digest else None
-
-
-def _store(course_dir: Path, assignment: str, key: tuple, execution) -> None:
-    """Write one execution atomically: an interrupted run leaves a whole record or none."""
-    student, notebook, digest = key
-    path = _record_path(course_dir, assignment, student, notebook)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps({
-        "input": digest, "notebook": execution.notebook, "problems": list(execution.problems),
-        "judgements": [asdict(j) for j in execution.judgements]}))
-    os.replace(partial, path)
 
 
 def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
@@ -210,10 +153,10 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
             else executors.run_locally(jobs, options.workers))
     _progress(0, len(jobs), "executing")
     for done, (job, execution) in enumerate(runs, start=1):
-        _store(course_dir, assignment, job.key, execution)
+        executions.store(course_dir, assignment, job.key, execution)
         _progress(done, len(jobs), job.key[0])
 
-    scoring = _api_with(course_dir, SCORING)
+    scoring = _api_with(course_dir, AUTOGRADE_STEPS)
     for student in students:
         if student in failed:
             continue

@@ -1,14 +1,15 @@
-"""nbgrader preprocessors of our own: one configured in ``course/nbgrader_config.py``, one
-set by ``cvcourse grade`` for its sandboxed runs."""
+"""nbgrader preprocessors of our own, configured in ``course/nbgrader_config.py``: the
+release's starter code, and the sandboxed, judged execution that autograding uses."""
 
-import hashlib
-import json
+import os
 from pathlib import Path
 
 import nbformat
-from nbgrader.preprocessors import ClearSolutions, NbGraderPreprocessor
-from traitlets import Unicode
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import ClearSolutions, Execute, NbGraderPreprocessor
 
+from . import executions, sandbox
+from .executors import Job, failed_job, run_job
 from .versions import METADATA_KEY
 
 
@@ -34,31 +35,38 @@ class ClearSolutionsWithStarter(ClearSolutions):
         return replaced
 
 
-def fingerprint(notebook) -> str:
-    """Identifies a sanitized notebook by its cells, whatever its JSON formatting."""
-    cells = [(cell.cell_type, cell.source) for cell in notebook.cells]
-    return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
+class SandboxedExecute(NbGraderPreprocessor):
+    """nbgrader's Execute step, replaced: the notebook runs in the sandbox and its test
+    cells are judged outside it (see ``executors.run_job``); nothing of the submission runs
+    in the grading process.
 
-
-class UseExecutedNotebook(NbGraderPreprocessor):
-    """Stands in for nbgrader's Execute when grading: takes the outputs from the notebook
-    executed in the sandbox, after checking it is the execution of this very notebook.
-
-    The sandboxed runs write ``<results_dir>/<assignment>/<student>/<notebook>.json``;
-    scoring then goes on in nbgrader's own preprocessors, in the grading process.
+    When ``cvcourse grade`` has already executed this very notebook (same sanitized cells),
+    its stored execution is used; otherwise (the formgrader's Autograde button, plain
+    ``nbgrader autograde``) the notebook is executed now and the execution stored.
     """
-
-    results_dir = Unicode("", help="folder of sandboxed execution results").tag(config=True)
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
-        path = (Path(self.results_dir) / info["assignment"] / info["student"]
-                / f"{info['notebook']}.json")
-        if not path.exists():
-            raise FileNotFoundError(f"no sandboxed execution of {info['notebook']} for "
-                                    f"{info['student']}")
-        record = json.loads(path.read_text())
-        if record["input"] != fingerprint(nb):
-            raise ValueError(f"the sandboxed execution of {info['notebook']} for "
-                             f"{info['student']} is of a different notebook")
+        # The course config sets an absolute root; nbgrader's own default is the cwd.
+        course = Path(self.config.CourseDirectory.get("root", os.getcwd())).resolve()
+        assignment = info["assignment"]
+        key = (info["student"], info["notebook"], executions.fingerprint(nb))
+        record = executions.cached(course, assignment, key)
+        if record is None:
+            sandbox.check_bubblewrap()  # refuse to run a submission unsandboxed
+            job = Job(key, nbformat.writes(nb),
+                      executions.other_files(Path(resources["metadata"]["path"])),
+                      executions.limits_for(self.config),
+                      executions.exercise_of(course, assignment, info["notebook"]),
+                      sandboxed=True)
+            try:
+                execution = run_job(job)
+            except Exception as error:  # as in a grading run: this notebook alone gets 0
+                execution = failed_job(job, error)
+            record = executions.store(course, assignment, key, execution)
         return nbformat.reads(record["notebook"], as_version=4), resources
+
+
+# nbgrader's own autograde steps with one change: Execute becomes SandboxedExecute.
+AUTOGRADE_STEPS = [SandboxedExecute if step is Execute else step
+                   for step in Autograde.class_traits()["autograde_preprocessors"].default()]

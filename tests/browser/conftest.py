@@ -16,12 +16,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO
+from learntools_lite.lab import jupyterlab_command, learner_environment
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The sandbox needs user namespaces, which root in a container lacks; the rest keeps an
@@ -128,19 +130,17 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="session")
-def lab_server(tmp_path_factory):
-    """``jupyter lab`` on a free local port, no token, serving a scratch folder; every scenario
-    gets its own copy of the course's notebooks in it, so the repository's are never touched."""
-    base = tmp_path_factory.mktemp("jupyterlab")
-    root, settings, log = base / "root", base / "user-settings", base / "server.log"
-    root.mkdir()
+@contextmanager
+def running_lab(base: Path, command: list[str], cwd: Path, env: dict):
+    """Run ``command`` (one of ``learntools_lite.lab``'s launchers) on a free local port with
+    no token and scratch Jupyter folders under ``base``; yield the server, then stop it by
+    its PID."""
+    settings, log = base / "user-settings", base / "server.log"
     for name, values in LAB_SETTINGS.items():
         path = settings / f"{name}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
-
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(base / "config"),
+    env = dict(env, JUPYTER_CONFIG_DIR=str(base / "config"),
                JUPYTER_RUNTIME_DIR=str(base / "runtime"))
     # Kernels should behave as a learner's do: ipykernel hides C-level stderr (TensorFlow's
     # log) whenever it sees PYTEST_CURRENT_TEST, and solutions must be on.
@@ -150,24 +150,35 @@ def lab_server(tmp_path_factory):
 
     port = _free_port()
     command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser",
+        *command, "--no-browser",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--ServerApp.root_dir={root}", "--IdentityProvider.token=", "--ServerApp.password=",
+        "--IdentityProvider.token=", "--ServerApp.password=",
         f"--LabApp.workspaces_dir={base / 'workspaces'}",
         f"--LabApp.user_settings_dir={settings}",
         "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, for its commands
     ]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
     with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=root, env=env, stdout=output,
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output,
                                    stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}"
         _wait_for_status(url, process, log)
-        yield LabServer(url, root, log)
+        yield LabServer(url, cwd, log)
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory):
+    """The learners' JupyterLab (as ``cvcourse lab`` starts it) serving a scratch folder;
+    every scenario gets its own copy of the course's notebooks in it, so the repository's
+    are never touched."""
+    base = tmp_path_factory.mktemp("jupyterlab")
+    root = base / "root"
+    root.mkdir()
+    with running_lab(base, jupyterlab_command(root), root,
+                     learner_environment(os.environ)) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -196,31 +207,44 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def failed(request) -> bool:
+    report = getattr(request.node, "report_call", None)
+    return report is not None and report.failed
+
+
 @pytest.fixture
-def lab(request, chromium, lab_server):
-    """A fresh browser context on JupyterLab, with this scenario's own copy of the notebooks.
-    A failing scenario leaves ``<test name>-failed.png``; its kernels are shut down either way."""
-    scenario = request.node.name
-    for folder in COURSE_FOLDERS:
-        shutil.copytree(REPO / folder, lab_server.root / scenario / folder,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+def page(request, chromium):
+    """A page in a fresh browser context. A failing test leaves ``<test name>-failed.png``
+    and the page's JavaScript errors in its report."""
     context = chromium.new_context(viewport=VIEWPORT)
-    # A backstop only: every wait in the driver passes what is left of the scenario's budget.
+    # A backstop only: every wait in a scenario passes what is left of its budget.
     context.set_default_timeout(SCENARIO_SECONDS * 1000)
     page = context.new_page()
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
+    yield page
+    if failed(request):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"{request.node.name}-failed.png")
+        print("JavaScript errors on the page:", *page_errors, sep="\n  ")
+    context.close()
+
+
+@pytest.fixture
+def lab(request, page, lab_server):
+    """The learners' JupyterLab in a fresh page, with this scenario's own copy of the
+    notebooks; its kernels are shut down when it ends."""
+    scenario = request.node.name
+    for folder in COURSE_FOLDERS:
+        shutil.copytree(REPO / folder, lab_server.root / scenario / folder,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     driver = JupyterLab(page, lab_server.url, scenario)
     try:
         yield driver
     finally:
-        report = getattr(request.node, "report_call", None)
-        if report is not None and report.failed:
-            driver.screenshot(f"{scenario}-failed")
-            print("JavaScript errors on the page:", *page_errors, sep="\n  ")
+        if failed(request):
             print(f"Server log ({lab_server.log}):\n{_tail(lab_server.log)}")
         driver.shut_down_kernels()
-        context.close()
 
 
 class JupyterLab:

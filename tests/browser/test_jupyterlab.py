@@ -177,20 +177,24 @@ def test_hint_and_solution_render_as_formatted_text(lab):
     lab.screenshot("q1_hint_and_solution")
 
 
-def test_nbgrader_extension_is_enabled_and_validates_the_solution(lab):
+def test_nbgrader_learner_tools_are_on_and_validate_passes_the_solution(lab):
     notebook = lab.open(SOLUTION)
 
     config = lab.page.evaluate(
         "() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
     assert "@jupyter/nbgrader" in [e["name"] for e in config["federated_extensions"]]
+    # The learners' lab leaves out the instructor's panels, and only those.
     disabled = config.get("disabledExtensions", [])
-    assert not [name for name in disabled if name.startswith("@jupyter/nbgrader")], disabled
+    assert sorted(name for name in disabled if name.startswith("@jupyter/nbgrader")) == [
+        "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:create-assignment",
+        "@jupyter/nbgrader:formgrader"]
     plugins = dict(lab.page.evaluate(
         "() => window.jupyterapp.listPlugins()"
         ".filter(id => id.startsWith('@jupyter/nbgrader:'))"
         ".map(id => [id, window.jupyterapp.isPluginActivated(id)])"))
-    assert plugins.get("@jupyter/nbgrader:validate-assignment") is True, plugins
-    assert plugins and all(plugins.values()), plugins
+    assert plugins == {"@jupyter/nbgrader:assignment-list": True,
+                       "@jupyter/nbgrader:menu": True,
+                       "@jupyter/nbgrader:validate-assignment": True}, plugins
 
     # The extension's own toolbar button: it saves the notebook, then the server extension
     # runs nbgrader's validator on it and the button shows the result in a dialog.
