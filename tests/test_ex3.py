@@ -6,7 +6,6 @@ gets a fresh copy of its namespace, then runs the learner's code in it.
 """
 
 import re
-import time
 
 import numpy as np
 import pytest
@@ -333,26 +332,9 @@ def test_q3_broken_inputs_are_explained(ns, code, message):
     assert message in outcome.message
 
 
-# --- q_4 and speed -----------------------------------------------------------------------------
+# --- q_4 -----------------------------------------------------------------------------------
 
 def test_q4_is_a_thought_question(ns):
     assert ex3.q_4.evaluate().status is Status.THOUGHT
     assert "translation" in ex3.q_4.problem.solution
     assert ex3.q_4.problem.hints
-
-
-@pytest.mark.parametrize("question, code", [
-    (ex3.q_1, "pooled = keras.layers.Flatten()(feature_maps)"),
-    (ex3.q_2, "flatten_params, gap_params = 202, 9"),
-    (ex3.q_3, FEATURES + "best_feature = np.argmax(-difference)"),
-    (ex3.q_3, FEATURES + "best_feature = 14"),
-])
-def test_checks_are_fast(ns, question, code):
-    exec(code, ns)
-    question.evaluate()  # the first q_3 check loads the base and runs it once
-    times = []
-    for _ in range(20):
-        start = time.perf_counter()
-        question.evaluate()
-        times.append(time.perf_counter() - start)
-    assert np.percentile(times, 95) < 0.05

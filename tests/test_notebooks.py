@@ -175,3 +175,23 @@ def test_solution_version_keeps_solutions_and_drops_hidden_tests():
     solved = solution_version(nbformat.v4.new_notebook(cells=[cell])).cells[0]
     assert solved.source == "x = 1"
     assert solved.outputs == [] and "cvcourse" not in solved.metadata
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_every_question_has_two_hint_levels_and_a_hint_cell_before_its_answer(source):
+    """A learner can ask for a first nudge and then a stronger one; for a thought question,
+    whose check shows our answer, the hint cell comes before the check."""
+    from learntools_lite.instructor.judge import questions_of
+    from learntools_lite.instructor.versions import METADATA_KEY
+
+    notebook = read(source)
+    questions = questions_of(notebook.metadata[METADATA_KEY]["exercise"])
+    codes = [cell.source.strip() for cell in notebook.cells if cell.cell_type == "code"]
+    for name, question in questions.items():
+        assert len(question.problem.hints) >= 2, name
+        hint_cell = next(i for i, code in enumerate(codes) if f"# {name}.hint()" in code)
+        check_cell = codes.index(f"{name}.check()")
+        if question.problem.is_thought:
+            assert hint_cell < check_cell, name
+        else:
+            assert hint_cell == check_cell + 1, name

@@ -216,8 +216,10 @@ DETECT = CodingProblem(
     expected=lambda image_filter: _relu(informative(
         image_filter, "image_filter", "Answer question 2 first, then run this cell again.")),
     tolerance=FILTER_TOLERANCE,
-    hints=("The detect step is the rectified linear unit, `tf.nn.relu`. Apply it to the "
-           "filtered image from question 2.",),
+    hints=("The detect step keeps every positive response as it is and turns every negative "
+           "one into 0. Which function does that?",
+           "It is the rectified linear unit, `tf.nn.relu`. Apply it to the filtered image "
+           "from question 2: `tf.nn.relu(image_filter)`."),
     solution="""```python
 image_detect = tf.nn.relu(image_filter)
 ```""",
@@ -245,7 +247,10 @@ image_detect = tf.nn.relu(image_filter)
 
 NEGATED_KERNEL = ThoughtProblem(
     hints=("Compare what ReLU keeps for `kernel` with what it keeps for `-kernel`: where is "
-           "the filtered image positive in each case?",),
+           "the filtered image positive in each case?",
+           "Negating a kernel negates every response it gives. If ReLU keeps the positive "
+           "half of one set of responses, which half does it keep of the other, and could a "
+           "single kernel with ReLU report both?"),
     solution="""Negating the kernel negates the filtered image: every response changes sign.
 ReLU keeps only positive responses, so the two detected images show *different* features:
 with an edge detector, one keeps the bright side of each edge and the other the dark side.

@@ -529,7 +529,7 @@ that a little; larger blocks only make the change smaller.
 That is why convolutional networks condense with maximum pooling between their
 convolutional layers: it keeps the strongest detections and forgets exactly where they were.
 Average pooling is still useful where the amount matters, for example global average
-pooling at the end of a network, which averages each feature map into one number.""",
+pooling, which averages each of the base's feature maps into one number for the head.""",
 )
 
 q_1 = Question(1, CONDENSE)

@@ -488,9 +488,12 @@ the plain difference is enough here.)""",
 
 TRANSLATION = ThoughtProblem(
     hints=(
-        "A pooled value is the average of one feature map. What happens to that average "
-        "when the truck moves 10 pixels to the right, and what happens to the individual "
-        "positions of the map?",
+        "A pooled value is the average of one feature map. The truck moves from `left=0.05` "
+        "to `left=0.40`, about 22 pixels of the 64: what happens to the values at each "
+        "position of the map, and what happens to their average?",
+        "Moving the truck moves its activations within the map; as long as the truck stays "
+        "in the picture, roughly the same activations are still there, only elsewhere. "
+        "Which of the two outputs, pooled or flattened, compares position by position?",
     ),
     solution="""Each pooled value says how strongly, *on average over the whole picture*, the
 base found one of the patterns it learned (perhaps the edge of a wheel, or the long flat side of
