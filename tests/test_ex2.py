@@ -10,7 +10,7 @@ import tensorflow as tf
 
 from conftest import REPO
 from learntools_lite.computer_vision import ex2, pooling
-from learntools_lite.computer_vision.ex2 import q_1, q_2, q_3, q_4
+from learntools_lite.computer_vision.ex2 import q_1, q_2, q_3, q_4, q_5
 from learntools_lite.core import Status, ____
 from learntools_lite.core.blank_display import caused_by_blank
 
@@ -535,3 +535,107 @@ def test_invariance_table_is_deterministic_text():
     assert table == pooling.invariance_table()
     assert "(8, 8) |  116   36   10    3    1" in table
     assert "(2, 2) |   30    9    5    0    0" in table
+
+
+# ---------------------------------------------------------------- q_5: sizes and parameters
+
+RIGHT_SIZES = {"conv_side": 199, "pooled_side": 199, "conv_parameters": 224}
+
+
+def _keras_parameters():
+    layer = keras.layers.Conv2D(8, 3)
+    layer.build((None, 400, 400, 3))
+    return layer.count_params()
+
+
+CORRECT_SIZES = {
+    "formulas": "conv_side = (400 - 3) // 2 + 1\nimport math\npooled_side = math.ceil(398 / 2)\n"
+                "conv_parameters = (3 * 3 * 3 + 1) * 8",
+    "typed numbers": "conv_side, pooled_side, conv_parameters = 199, 199, 224",
+    "floats and numpy": "conv_side = np.floor((400 - 3) / 2) + 1\npooled_side = np.ceil(398 / 2)\n"
+                        "conv_parameters = np.int64(3 * 3 * 3 * 8 + 8)",
+    "built by TensorFlow": "conv_side = tf.nn.conv2d(tf.zeros([1, 400, 400, 1]), "
+                           "tf.zeros([3, 3, 1, 1]), 2, 'VALID').shape[1]\n"
+                           "pooled_side = tf.nn.max_pool2d(tf.zeros([1, 398, 398, 1]), 3, 2, "
+                           "'SAME').shape[1]\nconv_parameters = _keras_parameters()",
+    "as tensors": "conv_side = tf.constant(199)\npooled_side = tf.constant(199.0)\n"
+                  "conv_parameters = tf.constant(224)",
+}
+
+
+@pytest.mark.parametrize("code", CORRECT_SIZES.values(), ids=CORRECT_SIZES.keys())
+def test_q5_accepts_the_counts_however_they_are_computed(namespace, code):
+    exec(code, {"np": np, "tf": tf, "_keras_parameters": _keras_parameters}, namespace)
+    outcome = q_5.evaluate()
+    assert outcome.status is Status.CORRECT, outcome.message
+
+
+@pytest.mark.parametrize("changes, mistake, message", [
+    ({"conv_side": 200}, "same-rule-for-valid",
+     "`conv_side` is 200, ceil(400 / 2): that is the rule for 'SAME' padding. With 'VALID', "
+     "only windows that fit whole count: (n - k) // s + 1."),
+    ({"conv_side": 198}, "valid-off-by-one",
+     "`conv_side` is off by one. The first window sits at position 0, and each stride adds "
+     "one more that still ends inside: (n - k) // s + 1."),
+    ({"conv_side": 200.0, "pooled_side": 198}, "same-rule-for-valid", None),
+    ({"conv_side": 398}, "stride-ignored",
+     "`conv_side` is 398, the size with stride 1. The window moves 2 pixels at a time: divide "
+     "by the stride."),
+    ({"conv_side": 199.5}, "not-rounded",
+     "`conv_side` is not a whole number. A side is a number of windows: 'VALID' rounds "
+     "(n - k) / s *down* before adding the first window, 'SAME' rounds n / s *up*; a "
+     "parameter count is whole too."),
+    ({"pooled_side": 198}, "valid-rule-for-same",
+     "`pooled_side` is 198, the 'VALID' count. With 'SAME' padding the last windows hang over "
+     "the border and still count: ceil(n / s), whatever the window size."),
+    ({"pooled_side": 200}, "same-off-by-one",
+     "`pooled_side` is off by one. 'SAME' gives exactly ceil(n / s) windows: ceil(398 / 2)."),
+    ({"pooled_side": 398}, "pool-stride-ignored",
+     "`pooled_side` is 398, the size with stride 1. With stride 2 'SAME' keeps one window per "
+     "stride: ceil(n / s)."),
+    ({"pooled_side": 197.5}, "not-rounded", None),
+    ({"conv_parameters": 216}, "no-bias",
+     "`conv_parameters` counts the weights but not the biases. Each of the 8 kernels has one "
+     "bias, and Keras counts it as a parameter."),
+    ({"conv_parameters": 80}, "channels-ignored",
+     "`conv_parameters` treats the input as one channel. A kernel spans every input channel: "
+     "on an RGB image each of the 8 kernels is 3 x 3 x 3."),
+    ({"conv_parameters": 72}, "channels-ignored", None),
+    ({"conv_parameters": 217}, "one-bias",
+     "`conv_parameters` has one bias for the whole layer. There is one per kernel, that is one "
+     "per output channel: 8."),
+    ({"conv_parameters": 28}, "one-kernel",
+     "`conv_parameters` counts one kernel. `Conv2D(8, 3)` learns 8 kernels, one per output "
+     "channel, each with its own weights and bias."),
+    ({"conv_side": [199]}, "not-one-number",
+     "`conv_side` should be a single whole number (a size or a count), not an array or a "
+     "list."),
+    ({"conv_side": 150}, "conv-side-other",
+     "`conv_side` is not the output side of that convolution. Use the 'VALID' rule, "
+     "(n - k) // s + 1, with n = 400, k = 3 and s = 2."),
+    ({"pooled_side": 100}, "pooled-side-other",
+     "`pooled_side` is not the output side of that pooling. Use the 'SAME' rule, ceil(n / s), "
+     "with n = 398 and s = 2."),
+    ({"conv_parameters": 300}, "parameters-other",
+     "`conv_parameters` is not the layer's count. Each of the 8 kernels has 3 x 3 weights for "
+     "each of the 3 input channels, and one bias."),
+])
+def test_q5_names_each_mistake(namespace, changes, mistake, message):
+    outcome = outcome_for(q_5, namespace, **{**RIGHT_SIZES, **changes})
+    assert (outcome.status, outcome.mistake) == (Status.INCORRECT, mistake)
+    if message is not None:
+        assert outcome.message == message
+    assert "224" not in outcome.message and "199" not in outcome.message
+
+
+def test_q5_not_attempted_when_missing_or_blank(namespace, no_last_error):
+    assert q_5.evaluate().status is Status.NOT_ATTEMPTED
+    outcome = outcome_for(q_5, namespace, conv_side=199, pooled_side=____, conv_parameters=224)
+    assert outcome.status is Status.NOT_ATTEMPTED
+
+
+def test_q5_a_string_is_explained(namespace):
+    outcome = outcome_for(q_5, namespace, **{**RIGHT_SIZES, "conv_parameters": "224"})
+    assert (outcome.status, outcome.message) == (
+        Status.INCORRECT,
+        "`conv_parameters` should hold real numbers, but it holds `<U3` values (it is a `str`).")

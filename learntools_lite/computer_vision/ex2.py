@@ -2,8 +2,9 @@
 
 Learner variables: ``image_condense`` (q_1, computed from the learner's own
 ``image_detect``), ``poolings_needed`` (q_2, about the circle of
-:mod:`~learntools_lite.computer_vision.pooling`) and the function ``pool2d`` (q_3, compared
-with ``tf.nn.pool``). q_4 is a thought question.
+:mod:`~learntools_lite.computer_vision.pooling`), the function ``pool2d`` (q_3, compared
+with ``tf.nn.pool``), and ``conv_side``, ``pooled_side``, ``conv_parameters`` (q_5: output
+sizes and a parameter count, predicted). q_4 is a thought question.
 
 The set-up the notebook runs is :func:`pooling.detected_car`: the shipped car, embossed by a
 VALID convolution and passed through ReLU, shape [1, 398, 398, 1].
@@ -22,7 +23,7 @@ from ..core.problem import describe_difference
 from ..core.values import Verdict, informative, numeric_array
 from . import pooling
 
-__all__ = ["q_1", "q_2", "q_3", "q_4", "____"]
+__all__ = ["q_1", "q_2", "q_3", "q_4", "q_5", "____"]
 
 
 # --- Question 1: condense with max pooling --------------------------------------------------
@@ -532,7 +533,142 @@ Average pooling is still useful where the amount matters, for example global ave
 pooling, which averages each of the base's feature maps into one number for the head.""",
 )
 
+# --- Question 5: the arithmetic of shapes and parameters ---------------------------------------
+
+# The layers the question describes: a side of N pixels, a K x K window moving S at a time.
+CONV_N, CONV_K, CONV_S = 400, 3, 2  # 3 x 3 convolution, stride 2, 'VALID', on the image
+POOL_N, POOL_K, POOL_S = 398, 3, 2  # 3 x 3 max pooling, stride 2, 'SAME', on image_detect
+KERNEL, CHANNELS, KERNELS = 3, 3, 8  # keras.layers.Conv2D(8, 3) on an RGB image
+
+
+def valid_side(n: int, k: int, s: int) -> int:
+    """Windows that fit whole: the first, then one more per stride that still ends inside."""
+    return (n - k) // s + 1
+
+
+def same_side(n: int, s: int) -> int:
+    """'SAME' pads so that every stride's start counts: ceil(n / s), whatever the window."""
+    return -(-n // s)
+
+
+SHAPES_EXPECTED = {
+    "conv_side": valid_side(CONV_N, CONV_K, CONV_S),  # 199
+    "pooled_side": same_side(POOL_N, POOL_S),  # 199
+    "conv_parameters": (KERNEL * KERNEL * CHANNELS + 1) * KERNELS,  # 224
+}
+COUNTS = tuple(SHAPES_EXPECTED)
+
+
+def _not_single(conv_side, pooled_side, conv_parameters) -> list[str]:
+    values = (conv_side, pooled_side, conv_parameters)
+    return [name for name, value in zip(COUNTS, values, strict=True) if np.ndim(value)]
+
+
+def _not_whole(conv_side, pooled_side, conv_parameters) -> list[str]:
+    values = (conv_side, pooled_side, conv_parameters)
+    return [name for name, value in zip(COUNTS, values, strict=True)
+            if not float(value).is_integer()]
+
+
+def _listed(names: list[str]) -> str:
+    return " and ".join(f"`{name}`" for name in names)
+
+
+SHAPES = CodingProblem(
+    variables=COUNTS,
+    expected=lambda: SHAPES_EXPECTED,
+    tolerance=Tolerance(atol=0, rtol=0),
+    hints=(
+        "Along one side: 'VALID' counts the windows that fit whole, (n - k) // s + 1; "
+        "'SAME' counts one window per stride, rounding up, ceil(n / s), whatever the window "
+        "size. A `Conv2D` layer has one k x k kernel per input channel for each of its "
+        "kernels, plus one bias per kernel.",
+        "`conv_side = (400 - 3) // 2 + 1`, `pooled_side = math.ceil(398 / 2)`, and "
+        "`conv_parameters = (3 * 3 * 3 + 1) * 8`: an RGB image has 3 channels, and each of "
+        "the 8 kernels has a bias.",
+    ),
+    solution="""```python
+conv_side = (400 - 3) // 2 + 1          # 'VALID': windows that fit whole -> 199
+pooled_side = math.ceil(398 / 2)        # 'SAME': one window per stride, rounded up -> 199
+conv_parameters = (3 * 3 * 3 + 1) * 8   # 8 kernels of 3 x 3 x 3 weights, plus a bias each -> 224
+```
+Both sides come out at 199 by different rules: 'VALID' loses the windows that would hang over
+the border, 'SAME' keeps them and pads. Keras agrees: `keras.layers.Conv2D(8, 3).count_params()`
+after building it on `(None, 400, 400, 3)` is 224.""",
+    mistakes=(
+        Mistake("not-one-number", _not_single,
+                lambda conv_side, pooled_side, conv_parameters:
+                f"{_listed(_not_single(conv_side, pooled_side, conv_parameters))} should be "
+                "a single whole number (a size or a count), not an array or a list."),
+        Mistake("not-rounded", _not_whole,
+                lambda conv_side, pooled_side, conv_parameters:
+                f"{_listed(_not_whole(conv_side, pooled_side, conv_parameters))} is not a "
+                "whole number. A side is "
+                "a number of windows: 'VALID' rounds (n - k) / s *down* before adding the "
+                "first window, 'SAME' rounds n / s *up*; a parameter count is whole too."),
+        Mistake("same-rule-for-valid",
+                lambda conv_side: conv_side == same_side(CONV_N, CONV_S),
+                f"`conv_side` is {same_side(CONV_N, CONV_S)}, ceil({CONV_N} / {CONV_S}): "
+                "that is the rule for 'SAME' padding. With 'VALID', only windows that fit "
+                "whole count: (n - k) // s + 1."),
+        Mistake("valid-off-by-one",
+                lambda conv_side: float(conv_side) in {(CONV_N - CONV_K) // CONV_S,
+                                                valid_side(CONV_N, CONV_K, CONV_S) + 1},
+                "`conv_side` is off by one. The first window sits at position 0, and each "
+                "stride adds one more that still ends inside: (n - k) // s + 1."),
+        Mistake("stride-ignored",
+                lambda conv_side: conv_side == valid_side(CONV_N, CONV_K, 1),
+                f"`conv_side` is {valid_side(CONV_N, CONV_K, 1)}, the size with stride 1. "
+                f"The window moves {CONV_S} pixels at a time: divide by the stride."),
+        Mistake("valid-rule-for-same",
+                lambda pooled_side: pooled_side == valid_side(POOL_N, POOL_K, POOL_S),
+                f"`pooled_side` is {valid_side(POOL_N, POOL_K, POOL_S)}, the 'VALID' "
+                "count. With 'SAME' padding the last windows hang over the border and still "
+                "count: ceil(n / s), whatever the window size."),
+        Mistake("same-off-by-one",
+                lambda pooled_side: abs(pooled_side - same_side(POOL_N, POOL_S)) == 1,
+                "`pooled_side` is off by one. 'SAME' gives exactly ceil(n / s) windows: "
+                f"ceil({POOL_N} / {POOL_S})."),
+        Mistake("pool-stride-ignored", lambda pooled_side: pooled_side == POOL_N,
+                f"`pooled_side` is {POOL_N}, the size with stride 1. With stride {POOL_S} "
+                "'SAME' keeps one window per stride: ceil(n / s)."),
+        Mistake("no-bias", lambda conv_parameters:
+                conv_parameters == KERNEL * KERNEL * CHANNELS * KERNELS,
+                "`conv_parameters` counts the weights but not the biases. Each of the 8 "
+                "kernels has one bias, and Keras counts it as a parameter."),
+        Mistake("channels-ignored", lambda conv_parameters:
+                float(conv_parameters) in {(KERNEL * KERNEL + 1) * KERNELS,
+                                    KERNEL * KERNEL * KERNELS},
+                "`conv_parameters` treats the input as one channel. A kernel spans every "
+                "input channel: on an RGB image each of the 8 kernels is 3 x 3 x 3."),
+        Mistake("one-bias", lambda conv_parameters:
+                conv_parameters == KERNEL * KERNEL * CHANNELS * KERNELS + 1,
+                "`conv_parameters` has one bias for the whole layer. There is one per kernel, "
+                "that is one per output channel: 8."),
+        Mistake("one-kernel", lambda conv_parameters:
+                float(conv_parameters) in {KERNEL * KERNEL * CHANNELS + 1,
+                                    KERNEL * KERNEL * CHANNELS},
+                "`conv_parameters` counts one kernel. `Conv2D(8, 3)` learns 8 kernels, one "
+                "per output channel, each with its own weights and bias."),
+        # Any other wrong count: say which rule to apply, without how far off it is (the
+        # distance would give the answer away).
+        Mistake("conv-side-other",
+                lambda conv_side: conv_side != SHAPES_EXPECTED["conv_side"],
+                "`conv_side` is not the output side of that convolution. Use the 'VALID' "
+                f"rule, (n - k) // s + 1, with n = {CONV_N}, k = {CONV_K} and s = {CONV_S}."),
+        Mistake("pooled-side-other",
+                lambda pooled_side: pooled_side != SHAPES_EXPECTED["pooled_side"],
+                "`pooled_side` is not the output side of that pooling. Use the 'SAME' rule, "
+                f"ceil(n / s), with n = {POOL_N} and s = {POOL_S}."),
+        Mistake("parameters-other",
+                lambda conv_parameters: conv_parameters != SHAPES_EXPECTED["conv_parameters"],
+                "`conv_parameters` is not the layer's count. Each of the 8 kernels has "
+                "3 x 3 weights for each of the 3 input channels, and one bias."),
+    ),
+)
+
 q_1 = Question(1, CONDENSE)
 q_2 = Question(2, INVARIANCE)
 q_3 = Question(3, POOL2D)
 q_4 = Question(4, AVERAGE_OR_MAX)
+q_5 = Question(5, SHAPES)
