@@ -48,3 +48,10 @@ def namespace():
     names: dict = {}
     binder.bind(names)
     return names
+
+
+@pytest.fixture
+def no_last_error(monkeypatch):
+    """pytest records failures in sys.last_value; keep them out of "missing variable" checks."""
+    monkeypatch.setattr("sys.last_value", None, raising=False)
+    monkeypatch.delattr("sys.last_exc", raising=False)

@@ -198,9 +198,102 @@ def test_q3_not_attempted_before_q2(ex1):
     assert "`image_filter` is not defined yet" in outcome.message
 
 
-def test_q4_is_a_thought_question_with_a_solution(capsys):
+# ---------------------------------------------------------------- q_4: relu_pos, relu_neg
+
+def _halves(f):
+    """A right answer, for the mistake cases to change one variable of."""
+    return {"relu_pos": tf.nn.relu(f), "relu_neg": tf.nn.relu(-f), "reconstructed": f}
+
+
+CORRECT_HALVES = {
+    "tf.nn.relu": lambda f: {**_halves(f), "reconstructed": tf.nn.relu(f) - tf.nn.relu(-f)},
+    "numpy": lambda f: {"relu_pos": np.maximum(np.asarray(f), 0),
+                        "relu_neg": np.maximum(-np.asarray(f), 0),
+                        "reconstructed": np.maximum(np.asarray(f), 0)
+                        - np.maximum(-np.asarray(f), 0)},
+    "the negated kernel": lambda f: {
+        "relu_pos": tf.nn.relu(f), "relu_neg": tf.nn.relu(conv(visiontools.read_image("car"),
+                                                              -np.asarray(EDGE))),
+        "reconstructed": f},
+    "keras ReLU layer": lambda f: {"relu_pos": keras.layers.ReLU()(f),
+                                   "relu_neg": keras.layers.ReLU()(-f),
+                                   "reconstructed": keras.layers.ReLU()(f)
+                                   - keras.layers.ReLU()(-f)},
+}
+
+
+@pytest.mark.parametrize("make", CORRECT_HALVES.values(), ids=CORRECT_HALVES.keys())
+def test_q4_accepts_the_two_halves_however_computed(filtered, make):
+    outcome = outcome_for(q_4, filtered, **make(filtered["image_filter"]))
+    assert outcome.status is Status.CORRECT, outcome.message
+
+
+@pytest.mark.parametrize("answer, mistake, message", [
+    (lambda f: {**_halves(f), "relu_pos": f}, "pos-without-relu",
+     "`relu_pos` is `image_filter` unchanged. Apply the ReLU, as in question 3: "
+     "`tf.nn.relu(image_filter)`."),
+    (lambda f: {**_halves(f), "relu_neg": -tf.nn.relu(f)}, "negated-after-relu",
+     "`relu_neg` is `-relu_pos`: the minus sign came after the ReLU, so no value is positive. "
+     "Negate first, then apply ReLU: `tf.nn.relu(-image_filter)`."),
+    (lambda f: {**_halves(f), "relu_neg": tf.nn.relu(f)}, "neg-same-as-pos",
+     "`relu_neg` is the same as `relu_pos`. It should keep the responses that `relu_pos` "
+     "drops: apply ReLU to `-image_filter`."),
+    (lambda f: {**_halves(f), "relu_neg": -f}, "neg-without-relu",
+     "`relu_neg` is `-image_filter` with no ReLU, so it still has negative values. Pass it "
+     "through `tf.nn.relu`."),
+    (lambda f: {**_halves(f), "reconstructed": tf.nn.relu(f) + tf.nn.relu(-f)},
+     "sum-not-difference",
+     "`reconstructed` is `relu_pos + relu_neg`, the size of each response without its sign "
+     "(`tf.abs(image_filter)`). Subtract instead: `relu_pos - relu_neg`."),
+    (lambda f: {**_halves(f), "reconstructed": tf.nn.relu(-f) - tf.nn.relu(f)},
+     "difference-reversed",
+     "`reconstructed` is `relu_neg - relu_pos`, the filtered image with every sign flipped. "
+     "Subtract the other way round."),
+    (lambda f: {**_halves(f), "reconstructed": tf.nn.relu(f)}, "one-half-only",
+     "`reconstructed` holds only one of the two halves. Combine `relu_pos` and `relu_neg`, "
+     "so that both signs come back."),
+    (lambda f: {**_halves(f), "reconstructed": tf.nn.relu(-f)}, "one-half-only", None),
+])
+def test_q4_names_each_mistake(filtered, answer, mistake, message):
+    outcome = outcome_for(q_4, filtered, **answer(filtered["image_filter"]))
+    assert (outcome.status, outcome.mistake) == (Status.INCORRECT, mistake), outcome.message
+    if message is not None:
+        assert outcome.message == message
+
+
+def test_q4_waits_for_question_2(ex1, no_last_error):
+    assert q_4.evaluate().status is Status.NOT_ATTEMPTED
+    zeros = tf.zeros([1, 400, 400, 1])
+    outcome = outcome_for(q_4, ex1, image_filter=zeros, relu_pos=zeros, relu_neg=zeros,
+                          reconstructed=zeros)
+    assert outcome.status is Status.INCORRECT
+    assert "Answer question 2 first" in outcome.message
+
+
+def test_q4_blank_is_not_attempted(filtered):
+    outcome = outcome_for(q_4, filtered, **{**_halves(filtered["image_filter"]),
+                                            "reconstructed": ____})
+    assert outcome.status is Status.NOT_ATTEMPTED
+
+
+def test_q4_shows_the_written_answer_once_the_code_is_right(filtered, capsys, monkeypatch):
+    filtered.update(_halves(filtered["image_filter"]))
     q_4.check()
-    assert "ReLU keeps only positive responses" in capsys.readouterr().out
+    shown = capsys.readouterr().out
+    assert "Correct" in shown and "Now compare your written answer with ours" in shown
+    assert "together they lose nothing" in shown
+    monkeypatch.setenv("LEARNTOOLS_SOLUTIONS", "off")
+    q_4.check()
+    shown = capsys.readouterr().out
+    assert "Your written answer is graded by hand" in shown
+    assert "together they lose nothing" not in shown
+
+
+def test_q4_hides_the_written_answer_while_the_code_is_wrong(filtered, capsys):
+    filtered.update(_halves(filtered["image_filter"]))
+    filtered["reconstructed"] = filtered["image"]
+    q_4.check()
+    assert "together they lose nothing" not in capsys.readouterr().out
 
 
 def test_questions_do_not_use_the_learners_tf(filtered):

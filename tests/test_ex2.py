@@ -20,13 +20,6 @@ def outcome_for(question, namespace, **values):
     return question.evaluate()
 
 
-@pytest.fixture
-def no_last_error(monkeypatch):
-    """pytest records failures in sys.last_value; keep them out of "missing variable" checks."""
-    monkeypatch.setattr("sys.last_value", None, raising=False)
-    monkeypatch.delattr("sys.last_exc", raising=False)
-
-
 # ---------------------------------------------------------------- set-up
 
 def test_setup_matches_the_notebook_code():

@@ -51,10 +51,10 @@ def test_canvas_gets_its_own_import_file(graded_class, tmp_path):
     path = tmp_path / "canvas.csv"
     warnings = export(graded_class, [EX1], "canvas", path, say=lambda line: None)
     rows = read_back(path)
-    assert rows[0]["Student"] == "    Points Possible" and rows[0][EX1] == "4"
+    assert rows[0]["Student"] == "    Points Possible" and rows[0][EX1] == "5"
     by_id = {row["ID"]: row for row in rows[1:]}
     assert {i: (r["SIS Login ID"], r["Student"], r[EX1]) for i, r in by_id.items()} == {
-        "501": ("amy", "Ng, Amy", "4"), "502": ("ben", "Ode, Ben", "2"),
+        "501": ("amy", "Ng, Amy", "5"), "502": ("ben", "Ode, Ben", "3"),
         "503": ("cy", "Park, Cy", "")}
     assert warnings == ["ben: ex1_convolution has answers still to grade by hand; exported "
                         "without them"]
@@ -64,7 +64,7 @@ def test_moodle_and_missing_as_zero(graded_class, tmp_path):
     path = tmp_path / "moodle.csv"
     export(graded_class, [EX1], "moodle", path, missing_as_zero=True, say=lambda line: None)
     assert [(r["Email address"], r["ID number"], r[EX1]) for r in read_back(path)] == [
-        ("amy@uni.example", "amy", "4"), ("ben@uni.example", "ben", "2"),
+        ("amy@uni.example", "amy", "5"), ("ben@uni.example", "ben", "3"),
         ("cy@uni.example", "cy", "0")]
 
 
@@ -72,7 +72,7 @@ def test_the_export_command_writes_into_the_course(graded_class, capsys):
     cli.main(["--root", str(graded_class.parent), "export", EX1])
     rows = read_back(graded_class / "grades-csv.csv")
     assert [(r["student_id"], r["lms_id"], r[EX1]) for r in rows] == [
-        ("amy", "501", "4"), ("ben", "502", "2"), ("cy", "503", "")]
+        ("amy", "501", "5"), ("ben", "502", "3"), ("cy", "503", "")]
     assert "warning: ben: ex1_convolution has answers still to grade" in capsys.readouterr().out
 
 

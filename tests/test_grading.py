@@ -47,31 +47,32 @@ def _students():
     stderr = {k: "import sys\nprint('debugging', file=sys.stderr)\n" + v for k, v in right.items()}
 
     def tests_to_pass(notebook):
-        for number in (1, 2, 3):
+        for number in (1, 2, 3, 4):
             _set_test_cell(notebook, f"q_{number}_test", source="pass")
 
     def tests_deleted(notebook):
-        for number in (1, 2, 3):
+        for number in (1, 2, 3, 4):
             _drop_test_cell(notebook, f"q_{number}_test")
 
     def test_made_markdown(notebook):
         _set_test_cell(notebook, "q_1_test", cell_type="markdown")
 
     return {
-        # student: (notebook, expected points for q_1_test, q_2_test, q_3_test)
-        "alice": (submission(EX1, right), (1, 1, 1)),
-        "bob": (release_notebook(EX1), (0, 0, 0)),
-        "carol": (submission(EX1, no_relu), (1, 1, 0)),
-        "dave": (submission(EX1, raises), (1, 0, 0)),
-        "erin": (submission(EX1, endless), (1, 1, 0)),
+        # student: (notebook, expected points for q_1_test to q_4_test). q_4 builds on
+        # image_filter (q_2), not on q_3's answer.
+        "alice": (submission(EX1, right), (1, 1, 1, 1)),
+        "bob": (release_notebook(EX1), (0, 0, 0, 0)),
+        "carol": (submission(EX1, no_relu), (1, 1, 0, 1)),
+        "dave": (submission(EX1, raises), (1, 0, 0, 0)),
+        "erin": (submission(EX1, endless), (1, 1, 0, 1)),
         # The kernel dies in q_2's cell: what ran before it keeps its points.
-        "frank": (submission(EX1, dies), (1, 0, 0)),
-        "grace": (submission(EX1, right, tests_to_pass), (1, 1, 1)),
-        "heidi": (submission(EX1, no_relu, tests_to_pass), (1, 1, 0)),
-        "ivan": (submission(EX1, right, tests_deleted), (1, 1, 1)),
-        "judy": (submission(EX1, {}, tests_deleted), (0, 0, 0)),
-        "ken": (submission(EX1, right, test_made_markdown), (1, 1, 1)),
-        "leo": (submission(EX1, stderr), (1, 1, 1)),
+        "frank": (submission(EX1, dies), (1, 0, 0, 0)),
+        "grace": (submission(EX1, right, tests_to_pass), (1, 1, 1, 1)),
+        "heidi": (submission(EX1, no_relu, tests_to_pass), (1, 1, 0, 1)),
+        "ivan": (submission(EX1, right, tests_deleted), (1, 1, 1, 1)),
+        "judy": (submission(EX1, {}, tests_deleted), (0, 0, 0, 0)),
+        "ken": (submission(EX1, right, test_made_markdown), (1, 1, 1, 1)),
+        "leo": (submission(EX1, stderr), (1, 1, 1, 1)),
     }
 
 
@@ -108,14 +109,14 @@ def _grade_everyone(folder):
 def test_each_student_gets_exactly_their_score(graded, student):
     expected = graded["students"][student][1]
     by_question = graded["scores"][student].by_question
-    assert tuple(by_question[f"q_{n}_test"] for n in (1, 2, 3)) == expected
+    assert tuple(by_question[f"q_{n}_test"] for n in (1, 2, 3, 4)) == expected
 
 
 def test_a_dead_kernel_is_reported_and_others_are_graded(graded):
     assert graded["scores"]["frank"].problem == (
         f"{EX1}: the kernel died; later cells got 0")
     assert [line for line in graded["problems"] if not line.startswith("frank:")] == []
-    assert graded["scores"]["alice"].total == graded["scores"]["alice"].max_total == 3
+    assert graded["scores"]["alice"].total == graded["scores"]["alice"].max_total == 4
 
 
 def test_grading_changes_no_submission_and_nothing_in_the_repository(graded):
@@ -159,7 +160,7 @@ def test_tensorflow_log_lines_cannot_zero_a_correct_answer(tmp_path, monkeypatch
     with kernel_stderr_visible():
         scores, _ = grade(course, EX1, tmp_path / "subs", say=lambda line: None)
     if pattern_on:
-        assert scores[0].total == 3
+        assert scores[0].total == 4
         assert _tensorflow_stderr(course, "alice") == []
     else:  # the control: the same run does print TensorFlow's lines when not filtered
         assert _tensorflow_stderr(course, "alice") != []
@@ -180,7 +181,7 @@ def test_an_lms_zip_is_collected_and_graded(tmp_path):
         zipped.writestr("readme.txt", "not a notebook")
     before = hashes(tmp_path)
     scores, problems = grade(course, EX1, archive, say=lambda line: None)
-    assert {s.student: s.total for s in scores} == {"1234": 3, "99": 0}
+    assert {s.student: s.total for s in scores} == {"1234": 4, "99": 0}
     assert problems == [
         "export.zip: readme.txt: not named as canvas names submissions; ignored",
         "export.zip: some work is marked late, but the course config gives ex1_convolution no "
@@ -228,15 +229,15 @@ def test_cvcourse_grade_prints_a_table_and_writes_the_report(tmp_path, capsys):
         cli.main(["--root", str(tmp_path), "grade", EX1, "--submissions", str(tmp_path / "subs")])
     assert stop.value.code == 0
     table = capsys.readouterr().out.splitlines()
-    assert table[:6] == ["student  q_1_test  q_2_test  q_3_test  total",
-                         "amy      1         1         1         3/3  ",
-                         "ben      1         1         0         2/3  ",
-                         "cy       1         1         0         2/3  ",
-                         "dee      1         0         1         2/3  ",
-                         "eve      1         1         0         2/3  "]
+    assert table[:6] == ["student  q_1_test  q_2_test  q_3_test  q_4_test  total",
+                         "amy      1         1         1         1         4/4  ",
+                         "ben      1         1         0         1         3/4  ",
+                         "cy       1         1         0         1         3/4  ",
+                         "dee      1         0         1         1         3/4  ",
+                         "eve      1         1         0         1         3/4  "]
     rows = (course / "grades.csv").read_text().splitlines()
-    assert rows[:3] == ["student,q_1_test,q_2_test,q_3_test,total,max_total,problem",
-                        "amy,1.0,1.0,1.0,3.0,3.0,", "ben,1.0,1.0,0.0,2.0,3.0,"]
+    assert rows[:3] == ["student,q_1_test,q_2_test,q_3_test,q_4_test,total,max_total,problem",
+                        "amy,1.0,1.0,1.0,1.0,4.0,4.0,", "ben,1.0,1.0,0.0,1.0,3.0,4.0,"]
     misconceptions = (course / "misconceptions.csv").read_text().splitlines()
     assert misconceptions[0] == "student,notebook,question,status,mistake"
     assert f"amy,{EX1},q_1,CORRECT," in misconceptions
@@ -244,7 +245,7 @@ def test_cvcourse_grade_prints_a_table_and_writes_the_report(tmp_path, capsys):
     assert f"cy,{EX1},q_3,INCORRECT,other-activation" in misconceptions
     assert f"dee,{EX1},q_2,INCORRECT,valid-padding" in misconceptions
     assert f"dee,{EX1},q_3,CORRECT," in misconceptions
-    assert len(misconceptions) == 1 + 5 * 3
+    assert len(misconceptions) == 1 + 5 * 4
     assert (course / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

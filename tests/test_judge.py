@@ -15,7 +15,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from nbgrader.utils import determine_grade
 
-from learntools_lite.computer_vision import ex1
+from learntools_lite.computer_vision import ex1, ex3
 from learntools_lite.core import CodingProblem, Mistake, Question, wire
 from learntools_lite.core import question as question_module
 from learntools_lite.core.feedback import for_outcome
@@ -24,6 +24,7 @@ from learntools_lite.instructor import judge
 from learntools_lite.instructor.judge import Judgement
 
 EXERCISE = "learntools_lite.computer_vision.ex1"
+THOUGHT_EXERCISE = "learntools_lite.computer_vision.ex3"  # its q_4 is a thought question
 EDGES = [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]
 ZEROS = [[0, 0, 0], [0, 0, 0], [0, 0, 0]]
 PICTURE = np.random.default_rng(0).normal(size=(1, 10, 10, 1)).astype(np.float32)
@@ -199,6 +200,22 @@ def test_no_record_after_an_error_says_which_error():
                             "NameError: name 'kernel' is not defined"])
 
 
+@pytest.mark.parametrize("ename, evalue", [
+    ("AttributeError", "module 'learntools_lite.computer_vision.ex1.q_1' has no attribute "
+                       "'record_for_grading'"),
+    ("NameError", "name '_question' is not defined"),
+])
+def test_no_record_after_an_error_does_not_quote_the_hidden_test(ename, evalue):
+    """An attack that breaks the hidden test's import makes its error name the hidden code;
+    the feedback then names the error's type only."""
+    error = new_output("error", ename=ename, evalue=evalue, traceback=[])
+    notebook, [judgement] = judged(graded_cell(outputs=[error]))
+    assert_failed(notebook.cells[0], judgement, Status.NOT_ATTEMPTED,
+                  contains=[f"(the cell stopped with {ename}). The notebook must"])
+    shown = json.dumps(notebook.cells[0].outputs)
+    assert "record_for_grading" not in shown and "_question" not in shown
+
+
 def test_no_record_names_the_last_of_several_errors():
     errors = [new_output("error", ename=name, evalue=value, traceback=[])
               for name, value in (("ValueError", "first"), ("TimeoutError", "cell timed out"))]
@@ -359,24 +376,26 @@ def test_a_question_using_an_earlier_answer_is_judged_on_its_record(record):
 # --- test cells that no coding question stands behind ---------------------------------------
 
 
-@pytest.mark.parametrize("question, grade_id", [
-    ("q_9", "q_9_test"),  # no such question
-    ("q_4", "q_4_test"),  # a thought question: nothing to judge
-    ("q_1", "kernel_test"),  # not a question's name at all
-    ("q_1", "_test"),
-    ("q_1", "q_1_test_test"),
+@pytest.mark.parametrize("question, grade_id, module", [
+    ("q_9", "q_9_test", EXERCISE),  # no such question
+    ("q_4", "q_4_test", THOUGHT_EXERCISE),  # a thought question: nothing to judge
+    ("q_1", "kernel_test", EXERCISE),  # not a question's name at all
+    ("q_1", "_test", EXERCISE),
+    ("q_1", "q_1_test_test", EXERCISE),
 ])
-def test_a_test_cell_without_a_coding_question_fails(record, question, grade_id):
+def test_a_test_cell_without_a_coding_question_fails(record, question, grade_id, module):
     name = grade_id.removesuffix("_test")
     output = record(ex1.q_1, {"kernel": EDGES})
     output.data[wire.MIME_TYPE]["question"] = name  # claims to be this cell's own record
-    notebook, [judgement] = judged(graded_cell(question, outputs=[output], grade_id=grade_id))
+    notebook, [judgement] = judged(graded_cell(question, outputs=[output], grade_id=grade_id),
+                                   module=module)
     assert_failed(notebook.cells[0], judgement, Status.CHECKER_ERROR, question=name,
                   contains=[f"the exercise has no coding question {name}"])
 
 
 def test_a_thought_questions_own_record_does_not_pass(record):
-    notebook, [judgement] = judged(graded_cell("q_4", outputs=[record(ex1.q_4, {})]))
+    notebook, [judgement] = judged(graded_cell("q_4", outputs=[record(ex3.q_4, {})]),
+                                   module=THOUGHT_EXERCISE)
     assert_failed(notebook.cells[0], judgement, Status.CHECKER_ERROR, question="q_4")
 
 

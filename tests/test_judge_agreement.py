@@ -29,7 +29,7 @@ import test_ex3
 
 # The fixtures the re-run tests ask for ("namespace" comes from the root conftest.py).
 from test_ex1 import ex1, filtered  # noqa: F401
-from test_ex2 import car, no_last_error  # noqa: F401
+from test_ex2 import car  # noqa: F401
 from test_ex3 import ns, setup_names  # noqa: F401
 
 from learntools_lite.computer_vision import ex1 as exercise1

@@ -67,10 +67,11 @@ def test_on_time_late_and_very_late_students(tmp_path):
             zipped.writestr(f"Exercise 1_{user}_attempt_{time}_{EX1}.ipynb", right)
     scores, problems = grade(course, EX1, archive, say=lambda line: None)
     assert problems == []
-    assert {s.student: s.total for s in scores} == {"ontime": 3, "late": 3, "verylate": 3}
+    assert {s.student: s.total for s in scores} == {"ontime": 4, "late": 4, "verylate": 4}
     path = tmp_path / "final.csv"
     export(course, [EX1], "csv", path, say=lambda line: None)
     with path.open() as handle:
         final = {row["student_id"]: row[EX1] for row in csv.DictReader(handle)}
-    # 3 points earned each; 10 % off per started day late; nothing left after 10 days.
-    assert final == {"ontime": "3", "late": "2.7", "verylate": "0"}
+    # 4 points earned each (the written answer is still to grade); 10 % off per started day
+    # late; nothing left after 10 days.
+    assert final == {"ontime": "4", "late": "3.6", "verylate": "0"}

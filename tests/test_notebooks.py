@@ -124,10 +124,13 @@ def author_notebook(*sources, exercise="learntools_lite.computer_vision.ex1"):
 
 def test_nbgrader_metadata_follows_the_conventions():
     notebook = author_notebook("### BEGIN SOLUTION\nkernel = 1\n### END SOLUTION", "q_1.check()",
+                               "### BEGIN SOLUTION\nrelu_pos = 1\n### END SOLUTION",
                                "q_4.check()")
     notebook.cells[0].metadata["cvcourse"] = {"starter": "kernel = ____"}
     notebook.cells[1].metadata["cvcourse"] = {"points": 2}
-    answer, test, written, thought = nbgrader_source(notebook).cells
+    notebook.cells[2].metadata["cvcourse"] = {"starter": "relu_pos = ____"}
+    notebook.cells[3].metadata["cvcourse"] = {"written_points": 3}
+    answer, test, answer_4, written, test_4 = nbgrader_source(notebook).cells
     assert answer.metadata.nbgrader == {"grade": False, "grade_id": "q_1", "locked": False,
                                         "schema_version": 3, "solution": True}
     assert test.metadata.nbgrader == {"grade": True, "grade_id": "q_1_test", "locked": True,
@@ -139,9 +142,30 @@ def test_nbgrader_metadata_follows_the_conventions():
                            "### END HIDDEN TESTS\n"
                            "q_1.check()")
     assert "cvcourse" not in test.metadata
-    assert written.cell_type == "markdown" and written.metadata.nbgrader["grade_id"] == "q_4_answer"
-    assert "ReLU keeps only positive responses" in written.source  # the model answer, for graders
+    # A coded question with a written part: its code is autograded, its writing by hand.
+    assert answer_4.metadata.nbgrader["grade_id"] == "q_4"
+    assert written.cell_type == "markdown" and written.metadata.nbgrader == {
+        "grade": True, "grade_id": "q_4_answer", "locked": False, "points": 3,
+        "schema_version": 3, "solution": True}
+    assert "together they lose nothing" in written.source  # the model answer, for graders
+    assert test_4.metadata.nbgrader["grade_id"] == "q_4_test"
+    assert test_4.metadata.nbgrader["points"] == 1
+
+
+def test_a_thought_question_gets_a_written_answer_and_no_test():
+    notebook = author_notebook("q_4.check()",
+                               exercise="learntools_lite.computer_vision.ex3")
+    notebook.cells[0].metadata["cvcourse"] = {"points": 2}
+    written, thought = nbgrader_source(notebook).cells
+    assert written.metadata.nbgrader["grade_id"] == "q_4_answer"
+    assert written.metadata.nbgrader["points"] == 2
+    assert "translation" in written.source
     assert thought.source == "q_4.check()" and "nbgrader" not in thought.metadata
+    coded = author_notebook("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "q_4.check()",
+                            exercise="learntools_lite.computer_vision.ex3")
+    coded.cells[0].metadata["cvcourse"] = {"starter": "x = ____"}
+    with pytest.raises(SourceError, match="q_4 is a thought question"):
+        nbgrader_source(coded)
 
 
 @pytest.mark.parametrize("sources, starter, message", [

@@ -33,7 +33,7 @@ RIGHT = solution_answers(EX1)
 def if_attack_works(check: str) -> dict:
     """Answers that are right only if ``check`` (Python code setting ``worked``) succeeds:
     otherwise the kernel is all zeros, and so is the filtered picture every later question
-    builds on (3 points or none)."""
+    builds on (4 points or none)."""
     q_1 = f"{check}\n{RIGHT['q_1']}\nif not worked:\n    {ZEROS}"
     return {**RIGHT, "q_1": q_1}
 
@@ -194,16 +194,17 @@ print(request["nonce"], json.dumps({"notebook": json.dumps(notebook), "problems"
 
 
 def students(course, port):
-    wrong = {"q_1": ZEROS, "q_2": "image_filter = image", "q_3": "image_detect = image_filter - 1"}
+    wrong = {"q_1": ZEROS, "q_2": "image_filter = image", "q_3": "image_detect = image_filter - 1",
+             "q_4": "relu_pos = relu_neg = reconstructed = image_filter"}
 
     def above_wrong_answers(attack: str) -> dict:
         return {**wrong, "q_1": attack + "\n" + ZEROS}
 
     return {
-        # student: (answers, expected points for q_1, q_2, q_3)
-        "honest": (RIGHT, (1, 1, 1)),
-        "blank": ({}, (0, 0, 0)),
-        "partial": ({**wrong, "q_1": RIGHT["q_1"], "q_3": RIGHT["q_3"]}, (1, 0, 1)),
+        # student: (answers, expected points for q_1 to q_4; q_4 uses q_2's image_filter)
+        "honest": (RIGHT, (1, 1, 1, 1)),
+        "blank": ({}, (0, 0, 0, 0)),
+        "partial": ({**wrong, "q_1": RIGHT["q_1"], "q_3": RIGHT["q_3"]}, (1, 0, 1, 0)),
         "writer": (if_attack_works(
             "worked = False\n"
             "import glob\n"
@@ -216,42 +217,42 @@ def students(course, port):
             "        # lands in the sandbox's empty scratch space gains nothing.\n"
             "        worked = worked or open(path, 'rb').read() != b'overwritten'\n"
             "    except OSError:\n"
-            "        pass"), (0, 0, 0)),
-        "reader": (if_attack_works(_reader(course)), (0, 0, 0)),
+            "        pass"), (0, 0, 0, 0)),
+        "reader": (if_attack_works(_reader(course)), (0, 0, 0, 0)),
         "caller": (if_attack_works(
             "import socket\ntry:\n"
             f"    socket.create_connection(('127.0.0.1', {port}), timeout=3).close()\n"
-            "    worked = True\nexcept OSError:\n    worked = False"), (0, 0, 0)),
+            "    worked = True\nexcept OSError:\n    worked = False"), (0, 0, 0, 0)),
         "hoarder": ({**RIGHT, "q_2": "hoard = []\nwhile True:\n"
-                                     "    hoard.append(bytearray(10**8))"}, (1, 0, 0)),
+                                     "    hoard.append(bytearray(10**8))"}, (1, 0, 0, 0)),
         "forker": ({**RIGHT, "q_2": "import os, time\nfor _ in range(5000):\n"
                                     "    if os.fork() == 0:\n        time.sleep(60)\n"
-                                    "        os._exit(0)"}, (1, 0, 0)),
+                                    "        os._exit(0)"}, (1, 0, 0, 0)),
         "looper": ({**RIGHT, "q_3": "import time\nwhile True:\n    try:\n"
                                     "        time.sleep(0.2)\n    except KeyboardInterrupt:\n"
-                                    "        pass"}, (1, 1, 0)),
-        "exiter": ({**RIGHT, "q_3": "import os\nos._exit(3)"}, (1, 1, 0)),
+                                    "        pass"}, (1, 1, 0, 0)),
+        "exiter": ({**RIGHT, "q_3": "import os\nos._exit(3)"}, (1, 1, 0, 0)),
         # Right answers: the real runner grades them; the fake one would record nothing.
-        "runner-swap": (RIGHT, (1, 1, 1)),
-        "test-exiter": ({**RIGHT, "q_2": EXIT_IN_TEST_CELLS + RIGHT["q_2"]}, (1, 0, 0)),
+        "runner-swap": (RIGHT, (1, 1, 1, 1)),
+        "test-exiter": ({**RIGHT, "q_2": EXIT_IN_TEST_CELLS + RIGHT["q_2"]}, (1, 0, 0, 0)),
         "hider": (above_wrong_answers("get_ipython().showtraceback = lambda *a, **k: None"),
-                  (0, 0, 0)),
+                  (0, 0, 0, 0)),
         "patcher": ({**wrong, "q_1": ZEROS + "\nfor q in (q_1, q_2, q_3):\n"
                                             "    q.assert_check_passed = lambda: None\n"
                                             "    q.record_for_grading = lambda ns: None"},
-                    (0, 0, 0)),
-        "monkey": (above_wrong_answers(FORGED_RECORD), (0, 0, 0)),
-        "ast-swallower": (above_wrong_answers(SWALLOW_ERRORS_AST), (0, 0, 0)),
-        "input-swallower": (above_wrong_answers(SWALLOW_ERRORS_INPUT), (0, 0, 0)),
-        "finder": (above_wrong_answers(FAKE_FINDER), (0, 0, 0)),
-        "importer": (above_wrong_answers(FAKE_IMPORT), (0, 0, 0)),
-        "run-code": (above_wrong_answers(QUIET_RUN_CODE), (0, 0, 0)),
-        "numpy": (above_wrong_answers(LENIENT_NUMPY), (0, 0, 0)),
+                    (0, 0, 0, 0)),
+        "monkey": (above_wrong_answers(FORGED_RECORD), (0, 0, 0, 0)),
+        "ast-swallower": (above_wrong_answers(SWALLOW_ERRORS_AST), (0, 0, 0, 0)),
+        "input-swallower": (above_wrong_answers(SWALLOW_ERRORS_INPUT), (0, 0, 0, 0)),
+        "finder": (above_wrong_answers(FAKE_FINDER), (0, 0, 0, 0)),
+        "importer": (above_wrong_answers(FAKE_IMPORT), (0, 0, 0, 0)),
+        "run-code": (above_wrong_answers(QUIET_RUN_CODE), (0, 0, 0, 0)),
+        "numpy": (above_wrong_answers(LENIENT_NUMPY), (0, 0, 0, 0)),
         # tf.nn.conv2d made to return its input makes `image_filter = image` look right to a
         # check in the kernel; q_3 is right on its own terms (ReLU of the learner's filter).
         "tensorflow": ({**RIGHT, "q_2": "tf.nn.conv2d = lambda input, *a, **k: input\n"
                                         "image_filter = image",
-                        "q_3": RIGHT["q_3"]}, (1, 0, 1)),
+                        "q_3": RIGHT["q_3"]}, (1, 0, 1, 1)),
     }
 
 
@@ -308,7 +309,7 @@ def hostile_run(tmp_path_factory, listener):
 def test_each_hostile_submission_gets_exactly_its_score(hostile_run, student):
     expected = hostile_run["cast"][student][1]
     got = hostile_run["scores"][student].by_question
-    assert tuple(got[f"q_{n}_test"] for n in (1, 2, 3)) == expected
+    assert tuple(got[f"q_{n}_test"] for n in (1, 2, 3, 4)) == expected
 
 
 def test_no_file_changed_and_no_connection_got_out(hostile_run):
@@ -405,7 +406,7 @@ def test_an_interrupted_run_resumes_with_only_the_missing_executions(tmp_path, m
     executed.clear()
     monkeypatch.setattr(executors, "run_locally", real_run_locally)
     scores, _ = grade(course, EX1, say=lambda line: None)
-    assert {s.student: s.total for s in scores} == {"amy": 3, "ben": 0, "cal": 3}
+    assert {s.student: s.total for s in scores} == {"amy": 4, "ben": 0, "cal": 4}
     assert sorted(executed) == sorted({"amy", "ben", "cal"} - set(kept))
     assert list((course / "executed").rglob("*.partial")) == []
 
@@ -420,7 +421,7 @@ def test_a_dask_cluster_executes_the_notebooks(tmp_path):
                       dashboard_address=None, processes=True) as cluster:
         scores, problems = grade(course, EX1, tmp_path / "subs", say=lambda line: None,
                                  options=RunOptions(scheduler=cluster.scheduler_address))
-    assert {s.student: s.total for s in scores} == {"amy": 3, "ben": 0}
+    assert {s.student: s.total for s in scores} == {"amy": 4, "ben": 0}
     assert problems == []
 
 
@@ -446,13 +447,13 @@ def test_a_job_that_raises_or_a_sandbox_that_cannot_start_costs_only_its_student
     monkeypatch.setattr(executors, "run_job", run_job)
     monkeypatch.setattr(sandbox, "bwrap_command", bwrap_command)
     scores, problems = grade(course, EX1, tmp_path / "subs", say=lambda line: None)
-    assert {s.student: s.total for s in scores} == {"amy": 3, "ben": 0, "cal": 0, "dan": 3}
+    assert {s.student: s.total for s in scores} == {"amy": 4, "ben": 0, "cal": 0, "dan": 4}
     assert problems == [
         f"ben: {EX1}: grading this notebook failed (RuntimeError: the worker lost its disk)",
         f"cal: {EX1}: the sandbox stopped without a result"]
     judged = {(j["student"], j["question"]): j["status"]
               for j in read_judgements(course, EX1, ["ben", "cal"])}
-    assert set(judged.values()) == {"NOT_ATTEMPTED"} and len(judged) == 6
+    assert set(judged.values()) == {"NOT_ATTEMPTED"} and len(judged) == 2 * 4
 
 
 def test_a_dask_worker_killed_mid_run_loses_no_student(tmp_path):
@@ -485,7 +486,7 @@ def test_a_dask_worker_killed_mid_run_loses_no_student(tmp_path):
         os.kill(pid, signal.SIGKILL)  # the worker dies with a notebook half-run
         runner.join(timeout=600)
     scores, problems = outcome["result"]
-    assert {s.student: s.total for s in scores} == {"s0": 0, "s1": 3, "s2": 0, "s3": 3}
+    assert {s.student: s.total for s in scores} == {"s0": 0, "s1": 4, "s2": 0, "s3": 4}
     assert problems == []
 
 

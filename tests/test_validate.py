@@ -35,6 +35,8 @@ def test_a_blank_notebook_fails_on_every_question_saying_what_is_missing(tmp_pat
         ("q_3.check()", "Not attempted yet: `image_filter` is not defined yet. Fill in the "
                         "cell that creates `image_filter` and run it."),
         ("YOUR ANSWER HERE", "You did not provide a response."),
+        ("q_4.check()", "Not attempted yet: `image_filter` is not defined yet. Fill in the "
+                        "cell that creates `image_filter` and run it."),
     ]
 
 

@@ -1,13 +1,14 @@
 """Exercise 1: convolution and ReLU, the filter and detect steps of feature extraction.
 
-Learner variables: ``kernel`` (q_1), ``image_filter`` (q_2), ``image_detect`` (q_3).
+Learner variables: ``kernel`` (q_1), ``image_filter`` (q_2), ``image_detect`` (q_3), and
+``relu_pos``, ``relu_neg``, ``reconstructed`` (q_4, which also has a written part).
 The expected values are computed from the learner's own ``image`` and ``kernel``.
 """
 
 import numpy as np
 import tensorflow as tf
 
-from ..core import CodingProblem, Mistake, Question, ThoughtProblem, Tolerance, ____
+from ..core import CodingProblem, Mistake, Question, Tolerance, ____
 from ..core.outcome import incorrect
 from ..core.values import Verdict, informative
 
@@ -245,20 +246,70 @@ image_detect = tf.nn.relu(image_filter)
     ),
 )
 
-NEGATED_KERNEL = ThoughtProblem(
-    hints=("Compare what ReLU keeps for `kernel` with what it keeps for `-kernel`: where is "
-           "the filtered image positive in each case?",
-           "Negating a kernel negates every response it gives. If ReLU keeps the positive "
-           "half of one set of responses, which half does it keep of the other, and could a "
-           "single kernel with ReLU report both?"),
-    solution="""Negating the kernel negates the filtered image: every response changes sign.
+def _filtered(image_filter):
+    return informative(image_filter, "image_filter",
+                       "Answer question 2 first, then run this cell again.")
+
+
+TWO_SIGNS = CodingProblem(
+    variables=("relu_pos", "relu_neg", "reconstructed"),
+    inputs=("image_filter",),
+    expected=lambda image_filter: {"relu_pos": _relu(_filtered(image_filter)),
+                                   "relu_neg": _relu(-_filtered(image_filter)),
+                                   "reconstructed": _filtered(image_filter)},
+    tolerance=FILTER_TOLERANCE,
+    hints=("`relu_pos` is what question 3 made: the ReLU of `image_filter`. For `relu_neg`, "
+           "negate the filtered image *before* the ReLU, as the negated kernel does.",
+           "Where `image_filter` is positive, `relu_pos` holds it and `relu_neg` is 0; where it "
+           "is negative, `relu_pos` is 0 and `relu_neg` holds its size. Which of `+` and `-` "
+           "puts the two back together with their signs?"),
+    solution="""```python
+relu_pos = tf.nn.relu(image_filter)
+relu_neg = tf.nn.relu(-image_filter)
+reconstructed = relu_pos - relu_neg   # equal to image_filter
+```""",
+    written="""Negating the kernel negates the filtered image: every response changes sign.
 ReLU keeps only positive responses, so the two detected images show *different* features:
 with an edge detector, one keeps the bright side of each edge and the other the dark side.
-This is why a convolutional layer learns many kernels at once; together they cover features
-that a single kernel followed by ReLU would throw away.""",
+Each alone loses the other half, but together they lose nothing: `relu_pos - relu_neg` gives
+back `image_filter` exactly. This is why a convolutional layer learns many kernels at once;
+together they keep features that a single kernel followed by ReLU would throw away.""",
+    mistakes=(
+        Mistake("pos-without-relu",
+                lambda relu_pos, image_filter: _close(relu_pos, image_filter)
+                and bool(np.any(image_filter < 0)),
+                "`relu_pos` is `image_filter` unchanged. Apply the ReLU, as in question 3: "
+                "`tf.nn.relu(image_filter)`."),
+        Mistake("negated-after-relu",
+                lambda relu_neg, image_filter: _close(relu_neg, -_relu(image_filter)),
+                "`relu_neg` is `-relu_pos`: the minus sign came after the ReLU, so no value is "
+                "positive. Negate first, then apply ReLU: `tf.nn.relu(-image_filter)`."),
+        Mistake("neg-same-as-pos",
+                lambda relu_neg, image_filter: _close(relu_neg, _relu(image_filter)),
+                "`relu_neg` is the same as `relu_pos`. It should keep the responses that "
+                "`relu_pos` drops: apply ReLU to `-image_filter`."),
+        Mistake("neg-without-relu",
+                lambda relu_neg, image_filter: _close(relu_neg, -image_filter),
+                "`relu_neg` is `-image_filter` with no ReLU, so it still has negative values. "
+                "Pass it through `tf.nn.relu`."),
+        Mistake("sum-not-difference",
+                lambda reconstructed, image_filter: _close(reconstructed, np.abs(image_filter)),
+                "`reconstructed` is `relu_pos + relu_neg`, the size of each response without "
+                "its sign (`tf.abs(image_filter)`). Subtract instead: `relu_pos - relu_neg`."),
+        Mistake("difference-reversed",
+                lambda reconstructed, image_filter: _close(reconstructed, -image_filter),
+                "`reconstructed` is `relu_neg - relu_pos`, the filtered image with every sign "
+                "flipped. Subtract the other way round."),
+        Mistake("one-half-only",
+                lambda reconstructed, image_filter:
+                _close(reconstructed, _relu(image_filter))
+                or _close(reconstructed, _relu(-image_filter)),
+                "`reconstructed` holds only one of the two halves. Combine `relu_pos` and "
+                "`relu_neg`, so that both signs come back."),
+    ),
 )
 
 q_1 = Question(1, KERNEL)
 q_2 = Question(2, FILTER)
 q_3 = Question(3, DETECT)
-q_4 = Question(4, NEGATED_KERNEL)
+q_4 = Question(4, TWO_SIGNS)

@@ -583,13 +583,13 @@ SHAPES = CodingProblem(
         "'SAME' counts one window per stride, rounding up, ceil(n / s), whatever the window "
         "size. A `Conv2D` layer has one k x k kernel per input channel for each of its "
         "kernels, plus one bias per kernel.",
-        "`conv_side = (400 - 3) // 2 + 1`, `pooled_side = math.ceil(398 / 2)`, and "
+        "`conv_side = (400 - 3) // 2 + 1`, `pooled_side = int(np.ceil(398 / 2))`, and "
         "`conv_parameters = (3 * 3 * 3 + 1) * 8`: an RGB image has 3 channels, and each of "
         "the 8 kernels has a bias.",
     ),
     solution="""```python
 conv_side = (400 - 3) // 2 + 1          # 'VALID': windows that fit whole -> 199
-pooled_side = math.ceil(398 / 2)        # 'SAME': one window per stride, rounded up -> 199
+pooled_side = int(np.ceil(398 / 2))   # 'SAME': one window per stride, rounded up -> 199
 conv_parameters = (3 * 3 * 3 + 1) * 8   # 8 kernels of 3 x 3 x 3 weights, plus a bias each -> 224
 ```
 Both sides come out at 199 by different rules: 'VALID' loses the windows that would hang over

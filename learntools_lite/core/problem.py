@@ -104,6 +104,9 @@ class CodingProblem:
     mistakes: tuple[Mistake, ...] = ()
     errors: tuple[Mistake, ...] = ()  # recognised exceptions when a variable is missing
     needs: tuple["CodingProblem", ...] = ()  # earlier problems whose answers this one uses
+    # The model answer of a written part beside the code, graded by hand; the learner sees
+    # it once the code is correct. Empty: the question is code only.
+    written: str = ""
 
     is_thought = False
 

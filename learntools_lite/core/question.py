@@ -51,7 +51,8 @@ class Question:
             return checker_error(error)
 
     def check(self) -> None:
-        """Show whether the current answer is correct, and if not, what is wrong."""
+        """Show whether the current answer is correct, and if not, what is wrong; for a
+        question with a written part, then show the model answer to compare with."""
         if self.problem.is_thought:
             self.solution()
             return
@@ -61,6 +62,13 @@ class Question:
             # verdict is a convenience for the learner; grades come from the judge.
             raise CheckFailed(str(for_outcome(outcome)))
         display(for_outcome(outcome))
+        if outcome.passed and self.problem.written:
+            if solutions_enabled():
+                display(Feedback("Now compare your written answer with ours",
+                                 self.problem.written, "Solution"))
+            else:
+                display(Feedback("Written answer", "Your written answer is graded by hand.",
+                                 "Note"))
 
     def hint(self, n: int = 1) -> None:
         """Show hint number ``n`` (counting from 1)."""

@@ -9,7 +9,10 @@ output scores 0). Nothing the kernel printed or claimed decides a verdict: a cel
 exactly one readable record of its own question scores 0, and the reason is shown.
 """
 
+import builtins
 import importlib
+import keyword
+import re
 from dataclasses import dataclass
 
 import nbformat
@@ -37,10 +40,31 @@ def questions_of(module_name: str) -> dict[str, Question]:
     return {q.name: q for q in vars(module).values() if isinstance(q, Question)}
 
 
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _hidden_names(source: str) -> set[str]:
+    """Names only a test cell's hidden part uses (which feedback must not show): not those of
+    its visible part, the modules it imports (the learner imports them too), keywords or
+    builtins."""
+    before, _, rest = source.partition("### BEGIN HIDDEN TESTS")
+    hidden, _, after = rest.partition("### END HIDDEN TESTS")
+    public = set(IDENTIFIER.findall(before + after)) | set(keyword.kwlist) | set(dir(builtins))
+    modules = {part for line in hidden.splitlines() if line.startswith("from ")
+               for part in IDENTIFIER.findall(line.split(" import ")[0])}
+    return set(IDENTIFIER.findall(hidden)) - public - modules
+
+
 def _no_record(cell, name: str) -> Outcome:
     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-    why = (f" (the cell stopped with {errors[-1].get('ename')}: {errors[-1].get('evalue')})"
-           if errors else "")
+    why = ""
+    if errors:
+        ename, evalue = str(errors[-1].get("ename", "")), str(errors[-1].get("evalue", ""))
+        # The error's text may quote the hidden test (an attack that breaks its import does
+        # so on purpose); then only the error's type is shown.
+        words = set(IDENTIFIER.findall(evalue))
+        shown = ename if words & _hidden_names(cell.get("source", "")) else f"{ename}: {evalue}"
+        why = f" (the cell stopped with {shown})"
     return Outcome(Status.NOT_ATTEMPTED,
                    f"No answer to {name} was recorded for grading{why}. The notebook must "
                    "run from top to bottom without stopping.")

@@ -10,8 +10,10 @@ follows the same grading contract:
   removed from the release and restored by nbgrader when grading, records the answer's
   values, and the grader's judge (``instructor/judge.py``) scores the cell by running the
   same question definition on them outside the kernel;
-* a thought question gets a manually graded written-answer cell ``q_<n>_answer`` before its
-  check cell, holding the model answer for graders.
+* a thought question, and a coded question with a written part (``written=``), gets a
+  manually graded written-answer cell ``q_<n>_answer`` before its check cell, holding the
+  model answer for graders (1 point, or ``metadata.cvcourse.written_points`` of the check
+  cell). A question with both is graded twice: the test cell and the written answer.
 """
 
 import copy
@@ -35,11 +37,18 @@ def exercise_module(author) -> str:
     return module_name
 
 
-def thought_questions(author) -> dict[int, str]:
-    """Number -> model answer of each thought question of the notebook's exercise module."""
+def questions_of(author) -> dict[int, Question]:
+    """Number -> question of the notebook's exercise module."""
     module = importlib.import_module(exercise_module(author))
-    return {q.number: q.problem.solution for q in vars(module).values()
-            if isinstance(q, Question) and q.problem.is_thought}
+    return {q.number: q for q in vars(module).values() if isinstance(q, Question)}
+
+
+def written_part(question: Question | None) -> str:
+    """The model answer of a question's written part: a thought question's solution, a coded
+    question's ``written`` ("" when it has none)."""
+    if question is None:
+        return ""
+    return question.problem.solution if question.problem.is_thought else question.problem.written
 
 
 def _nbgrader(grade_id: str, *, solution: bool, grade: bool, locked: bool, points=None) -> dict:
@@ -50,9 +59,9 @@ def _nbgrader(grade_id: str, *, solution: bool, grade: bool, locked: bool, point
     return metadata
 
 
-def _take_points(cell) -> int:
+def _take_points(cell, key: str = "points") -> int:
     ours = cell.metadata.get(METADATA_KEY, {})
-    points = ours.pop("points", 1)
+    points = ours.pop(key, 1)
     if not ours:
         cell.metadata.pop(METADATA_KEY, None)
     return points
@@ -72,7 +81,7 @@ def _hidden_test(number: int, module: str) -> str:
 
 def nbgrader_source(author) -> nbformat.NotebookNode:
     """The author's notebook with nbgrader metadata and hidden tests added by convention."""
-    thoughts = thought_questions(author)
+    questions = questions_of(author)
     result = copy.deepcopy(author)
     cells, answer = [], None
     for index, cell in enumerate(result.cells):
@@ -83,12 +92,20 @@ def nbgrader_source(author) -> nbformat.NotebookNode:
                 raise SourceError("two answer cells before one q_<n>.check() cell")
             answer = cell
         elif check:
-            number, points = int(check.group(1)), _take_points(cell)
-            if number in thoughts:
-                cells.append(_written_answer(number, points, thoughts[number]))
-            elif answer is None:
+            number = int(check.group(1))
+            points, written_points = _take_points(cell), _take_points(cell, "written_points")
+            question = questions.get(number)
+            thought = question is not None and question.problem.is_thought
+            if thought and answer is not None:
+                raise SourceError(f"q_{number} is a thought question: its answer is written, "
+                                  f"so no code answer cell goes above q_{number}.check()")
+            if not thought and answer is None:
                 raise SourceError(f"q_{number}.check() has no answer cell above it")
-            else:
+            if written_part(question):
+                # A thought question's points are all for the writing.
+                cells.append(_written_answer(number, points if thought else written_points,
+                                             written_part(question)))
+            if not thought:
                 answer.metadata["nbgrader"] = _nbgrader(
                     f"q_{number}", solution=True, grade=False, locked=False)
                 cell.source = _hidden_test(number, exercise_module(author))

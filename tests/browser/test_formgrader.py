@@ -38,7 +38,7 @@ def course(tmp_path_factory):
         "amy": submission(EX1, right),
         "ben": submission(EX1, {**right, "q_3": "image_detect = image_filter"})})
     grade(course, EX1, folder / "subs", say=lambda line: None, options=RunOptions(workers=2))
-    # Collected the way nbgrader's exchange leaves it: q_1 right, q_2 and q_3 left blank.
+    # Collected the way nbgrader's exchange leaves it: q_1 right, q_2 to q_4 left blank.
     # Under nbgrader's stock Execute its hidden tests (which only record values) would pass.
     write_submissions(course / "submitted", EX1, {"cal": submission(EX1, {"q_1": right["q_1"]})})
     return course
@@ -71,7 +71,7 @@ def open_formgrader(page, server):
 
 def test_a_written_answer_graded_by_hand_counts_in_the_export(page, formgrader, course,
                                                               tmp_path):
-    assert exported(course, tmp_path) == {"amy": "3", "ben": "2"}  # q_4_answer not yet graded
+    assert exported(course, tmp_path) == {"amy": "4", "ben": "3"}  # q_4_answer not yet graded
 
     frame = open_formgrader(page, formgrader)
     frame.get_by_role("link", name="Manual Grading").click()
@@ -91,7 +91,7 @@ def test_a_written_answer_graded_by_hand_counts_in_the_export(page, formgrader, 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=ARTIFACTS / "formgrader-written-answer-graded.png")
 
-    assert exported(course, tmp_path) == {"amy": "4", "ben": "2"}
+    assert exported(course, tmp_path) == {"amy": "5", "ben": "3"}
 
 
 def test_the_formgraders_autograde_runs_in_the_sandbox_and_is_judged(page, formgrader,
@@ -106,10 +106,11 @@ def test_the_formgraders_autograde_runs_in_the_sandbox_and_is_judged(page, formg
 
     api = api_for(course)
     submission_ = api.get_submission(EX1, "cal")
-    assert (submission_["score"], submission_["max_score"]) == (1.0, 4.0)
+    assert (submission_["score"], submission_["max_score"]) == (1.0, 5.0)
     record = json.loads((course / "executed" / EX1 / "cal" / f"{EX1}.json").read_text())
     assert [(j["question"], j["status"]) for j in record["judgements"]] == [
-        ("q_1", "CORRECT"), ("q_2", "NOT_ATTEMPTED"), ("q_3", "NOT_ATTEMPTED")]
+        ("q_1", "CORRECT"), ("q_2", "NOT_ATTEMPTED"), ("q_3", "NOT_ATTEMPTED"),
+        ("q_4", "NOT_ATTEMPTED")]
 
 
 def test_the_learners_lab_has_no_instructor_panels(lab):
