@@ -477,9 +477,64 @@ def test_q3_reference_agrees_with_plain_numpy(case):
 
 # ---------------------------------------------------------------- q_4 and the handles
 
-def test_q4_is_a_thought_question_with_a_solution(namespace):
-    assert q_4.evaluate().status is Status.THOUGHT
-    assert "average pooling" in q_4.problem.solution.lower()
+@pytest.mark.parametrize("value", [
+    4, 4.0, np.int64(4), np.array(4), tf.constant(4),
+    "pooling.compare_shift(None, 1, 1, 5, mode='avg').changed",
+    "int(np.sum(pooling.compare_shift(None, 1, 1, 5, mode='avg').difference != 0))",
+])
+def test_q4_accepts_the_count_however_it_is_found(namespace, value):
+    if isinstance(value, str):
+        value = eval(value, {"pooling": pooling, "np": np})
+    outcome = outcome_for(q_4, namespace, pixels_still_different=value)
+    assert outcome.status is Status.CORRECT, outcome.message
+
+
+@pytest.mark.parametrize("value, mistake, message", [
+    (0, "max-pooling-answer",
+     "0 is what *maximum* pooling gives: with it, the one-pixel shift vanishes after three "
+     "poolings. Use average pooling (`mode='avg'`)."),
+    (3, "poolings-not-pixels",
+     "That is the number of max *poolings* question 2 asked for. This question asks how many "
+     "*pixels* of the average-pooled result still differ after five poolings."),
+    (34, "after-one-pooling",
+     "That is the count after *one* average pooling. Raise `poolings` to 5."),
+    (0.0205, "size-not-count",
+     "`pixels_still_different` looks like the *size* of the change (the pooled values differ "
+     "by only about 0.02). Count the pixels that differ instead: `.changed`."),
+    (2.5, "not-whole", "`pixels_still_different` is not a whole number; a count of pixels is."),
+    ([4], "not-one-number",
+     "`pixels_still_different` should be one whole number, a count of pixels."),
+    (16, "more-than-there-are",
+     "After five 2 x 2 poolings the 64 x 64 picture is only 2 x 2: at most 4 pixels can "
+     "differ."),
+])
+def test_q4_names_each_mistake(namespace, value, mistake, message):
+    outcome = outcome_for(q_4, namespace, pixels_still_different=value)
+    assert (outcome.status, outcome.mistake, outcome.message) == (
+        Status.INCORRECT, mistake, message)
+
+
+def test_q4_an_unnamed_wrong_count_does_not_give_the_answer_away(namespace):
+    outcome = outcome_for(q_4, namespace, pixels_still_different=2)
+    assert outcome.status is Status.INCORRECT
+    assert outcome.mistake == ""
+
+
+def test_q4_not_attempted_when_missing_or_blank(namespace, no_last_error):
+    assert q_4.evaluate().status is Status.NOT_ATTEMPTED
+    assert outcome_for(q_4, namespace, pixels_still_different=____).status \
+        is Status.NOT_ATTEMPTED
+
+
+def test_q4_shows_the_written_answer_once_the_count_is_right(namespace, capsys):
+    outcome_for(q_4, namespace, pixels_still_different=2)
+    q_4.check()
+    assert "Maximum pooling asks" not in capsys.readouterr().out
+    namespace["pixels_still_different"] = 4
+    q_4.check()
+    shown = capsys.readouterr().out
+    assert "Now compare your written answer with ours" in shown
+    assert "Maximum pooling asks whether a feature is *anywhere* in a block" in shown
 
 
 def test_q4_claim_about_average_pooling_holds():
@@ -489,7 +544,7 @@ def test_q4_claim_about_average_pooling_holds():
     assert pooling.poolings_to_vanish(1, 1, mode="avg") is None
 
 
-@pytest.mark.parametrize("question", [q_1, q_2, q_3, q_4])
+@pytest.mark.parametrize("question", [q_1, q_2, q_3, q_4, q_5])
 def test_every_question_has_hints_and_a_solution(question, capsys):
     assert question.problem.hints and question.problem.solution
     question.hint(1)

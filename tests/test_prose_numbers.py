@@ -117,7 +117,7 @@ CLAIMS = [
 QUESTION_CLAIMS = [
     (ex3.TRANSLATION.hints[0], f"about {_truck_shift_pixels()} pixels of the 64",
      _truck_shift_pixels() == 22),
-    (ex2.AVERAGE_OR_MAX.solution, "after five poolings all 4 pixels of the 2 x 2 result still "
+    (ex2.AVERAGE_OR_MAX.written, "after five poolings all 4 pixels of the 2 x 2 result still "
                                   "differ, if only by about 0.02", _avg_shift_after_five()
      == (4, 0.02)),
 ]

@@ -3,8 +3,9 @@
 Learner variables: ``image_condense`` (q_1, computed from the learner's own
 ``image_detect``), ``poolings_needed`` (q_2, about the circle of
 :mod:`~learntools_lite.computer_vision.pooling`), the function ``pool2d`` (q_3, compared
-with ``tf.nn.pool``), and ``conv_side``, ``pooled_side``, ``conv_parameters`` (q_5: output
-sizes and a parameter count, predicted). q_4 is a thought question.
+with ``tf.nn.pool``), ``pixels_still_different`` (q_4, which also has a written part) and
+``conv_side``, ``pooled_side``, ``conv_parameters`` (q_5: output sizes and a parameter count,
+predicted).
 
 The set-up the notebook runs is :func:`pooling.detected_car`: the shipped car, embossed by a
 VALID convolution and passed through ReLU, shape [1, 398, 398, 1].
@@ -16,7 +17,7 @@ from functools import cache, lru_cache
 import numpy as np
 import tensorflow as tf
 
-from ..core import CodingProblem, Mistake, Question, ThoughtProblem, Tolerance, ____
+from ..core import CodingProblem, Mistake, Question, Tolerance, ____
 from ..core.capture import Call, FunctionCalls, Unreadable
 from ..core.outcome import Outcome, Status, incorrect
 from ..core.problem import describe_difference
@@ -512,15 +513,33 @@ Without the loops, NumPy can cut out every window at once:
 
 # --- Question 4: average or maximum ---------------------------------------------------------
 
-AVERAGE_OR_MAX = ThoughtProblem(
+AVERAGE_SHIFT = (1, 1)  # the one-pixel shift of question 2
+AVERAGE_POOLINGS = 5
+
+
+def still_different() -> int:
+    """Pooled pixels that still differ after five average poolings of the shifted disc."""
+    return pooling.compare_shift(None, *AVERAGE_SHIFT, AVERAGE_POOLINGS, mode="avg").changed
+
+
+AVERAGE_OR_MAX = CodingProblem(
+    variables=("pixels_still_different",),
+    expected=still_different,
+    tolerance=Tolerance(atol=0, rtol=0),
     hints=(
         "Run `widgets.translation_widget(mode='avg')` (or "
         "`pooling.invariance_table([(1, 1)], mode='avg')`) and shift the circle by one "
         "pixel. Does the change ever disappear?",
-        "Which question does each pooling answer about a block: \"is the circle anywhere in "
-        "it?\" or \"how much of the block does the circle cover?\"",
+        "`pooling.compare_shift(None, 1, 1, 5, mode='avg').changed` counts the pooled pixels "
+        "that differ after five average poolings. Which question does each pooling answer "
+        "about a block: \"is the circle anywhere in it?\" or \"how much of the block does the "
+        "circle cover?\"",
     ),
-    solution="""With average pooling the one-pixel shift of the circle never disappears:
+    solution="""```python
+pixels_still_different = pooling.compare_shift(None, 1, 1, 5, mode='avg').changed  # 4
+```
+After five average poolings the result is 2 x 2, and all 4 of its pixels still differ.""",
+    written="""With average pooling the one-pixel shift of the circle never disappears:
 after five poolings all 4 pixels of the 2 x 2 result still differ, if only by about 0.02.
 Maximum pooling asks whether a feature is *anywhere* in a block, and a small shift rarely
 changes that answer.
@@ -531,7 +550,33 @@ That is why convolutional networks condense with maximum pooling between their
 convolutional layers: it keeps the strongest detections and forgets exactly where they were.
 Average pooling is still useful where the amount matters, for example global average
 pooling, which averages each of the base's feature maps into one number for the head.""",
+    mistakes=(
+        Mistake("not-one-number", lambda answer: answer.ndim != 0,
+                "`pixels_still_different` should be one whole number, a count of pixels."),
+        Mistake("size-not-count", lambda answer: 0 < answer < 1,
+                "`pixels_still_different` looks like the *size* of the change (the pooled "
+                "values differ by only about 0.02). Count the pixels that differ instead: "
+                "`.changed`."),
+        Mistake("not-whole", lambda answer: answer != np.round(answer),
+                "`pixels_still_different` is not a whole number; a count of pixels is."),
+        Mistake("max-pooling-answer", lambda answer: answer == 0,
+                "0 is what *maximum* pooling gives: with it, the one-pixel shift vanishes "
+                "after three poolings. Use average pooling (`mode='avg'`)."),
+        Mistake("poolings-not-pixels",
+                lambda answer: answer == pooling.poolings_to_vanish(*AVERAGE_SHIFT),
+                "That is the number of max *poolings* question 2 asked for. This question "
+                "asks how many *pixels* of the average-pooled result still differ after five "
+                "poolings."),
+        Mistake("after-one-pooling",
+                lambda answer: answer == pooling.compare_shift(
+                    None, *AVERAGE_SHIFT, 1, mode="avg").changed,
+                "That is the count after *one* average pooling. Raise `poolings` to 5."),
+        Mistake("more-than-there-are", lambda answer, expected: answer > expected,
+                "After five 2 x 2 poolings the 64 x 64 picture is only 2 x 2: at most 4 "
+                "pixels can differ."),
+    ),
 )
+
 
 # --- Question 5: the arithmetic of shapes and parameters ---------------------------------------
 
