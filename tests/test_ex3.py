@@ -12,7 +12,7 @@ import pytest
 
 from learntools_lite.computer_vision import ex3
 from learntools_lite.computer_vision.visiontools import random_map
-from learntools_lite.core import Status, binder
+from learntools_lite.core import Status, ____, binder
 
 SETUP = """\
 from learntools_lite.core import binder
@@ -334,7 +334,86 @@ def test_q3_broken_inputs_are_explained(ns, code, message):
 
 # --- q_4 -----------------------------------------------------------------------------------
 
-def test_q4_is_a_thought_question(ns):
-    assert ex3.q_4.evaluate().status is Status.THOUGHT
-    assert "translation" in ex3.q_4.problem.solution
-    assert ex3.q_4.problem.hints
+TRUCKS = """\
+from learntools_lite.computer_vision.vehicles import Look, draw
+trucks = np.stack([draw("truck", 64, Look(left=left, length=0.55)) for left in (0.05, 0.40)])
+truck_maps = base(trucks).numpy()
+gap_vectors = truck_maps.mean(axis=(1, 2))
+flat_vectors = truck_maps.reshape(len(trucks), -1)
+"""
+
+
+@pytest.mark.parametrize("code", [
+    solution_code(ex3.q_4),
+    "gap_change = np.linalg.norm(gap_vectors[1] - gap_vectors[0]) / "
+    "np.linalg.norm(gap_vectors[0])\n"
+    "flat_change = np.linalg.norm(flat_vectors[1] - flat_vectors[0]) / "
+    "np.linalg.norm(flat_vectors[0])",
+    # Keras's pooling layer and TensorFlow's norms, float32 all the way.
+    "pooled = keras.layers.GlobalAvgPool2D()(base(trucks))\n"
+    "flat = keras.layers.Flatten()(base(trucks))\n"
+    "gap_change = tf.norm(pooled[1] - pooled[0]) / tf.norm(pooled[0])\n"
+    "flat_change = tf.norm(flat[1] - flat[0]) / tf.norm(flat[0])",
+    "gap_change, flat_change = 0.0401, 1.2099",  # read off the printed per cents, and more
+])
+def test_q4_accepts_the_changes_however_computed(ns, code):
+    outcome = run(ns, TRUCKS + code, ex3.q_4)
+    assert outcome.status is Status.CORRECT, outcome.message
+
+
+RIGHT_CHANGES = ex3.truck_changes()
+
+
+@pytest.mark.parametrize("values, mistake, message", [
+    ({"gap_change": 100 * RIGHT_CHANGES["gap_change"],
+      "flat_change": 100 * RIGHT_CHANGES["flat_change"]}, "per-cent",
+     "These are per cent. Store the fractions instead (0.04 rather than 4)."),
+    ({"gap_change": RIGHT_CHANGES["flat_change"], "flat_change": RIGHT_CHANGES["gap_change"]},
+     "swapped", "The two are swapped: `gap_change` is the change of the 16 pooled numbers, "
+     "`flat_change` the change of the 1,024 flattened ones."),
+    ({"gap_change": [0.04, 0.04], "flat_change": 1.2}, "not-one-number",
+     "`gap_change` and `flat_change` should each be one number: the size of the difference "
+     "between the two trucks' vectors, relative to the first one's."),
+])
+def test_q4_names_each_mistake(ns, values, mistake, message):
+    ns.update(values)
+    outcome = ex3.q_4.evaluate()
+    assert (outcome.status, outcome.mistake, outcome.message) == (
+        Status.INCORRECT, mistake, message)
+
+
+@pytest.mark.parametrize("code, mistake", [
+    ("gap_change = np.linalg.norm(gap_vectors[1] - gap_vectors[0])\n"
+     "flat_change = np.linalg.norm(flat_vectors[1] - flat_vectors[0])", "not-relative"),
+    ("gap_change = np.linalg.norm(gap_vectors[1] - gap_vectors[0]) / "
+     "np.linalg.norm(gap_vectors[1])\n"
+     "flat_change = np.linalg.norm(flat_vectors[1] - flat_vectors[0]) / "
+     "np.linalg.norm(flat_vectors[1])", "relative-to-second"),
+])
+def test_q4_names_the_mistakes_learners_write(ns, code, mistake):
+    outcome = run(ns, TRUCKS + code, ex3.q_4)
+    assert (outcome.status, outcome.mistake) == (Status.INCORRECT, mistake), outcome.message
+
+
+def test_q4_an_unnamed_wrong_change_is_incorrect(ns):
+    ns.update(gap_change=0.5, flat_change=0.5)
+    outcome = ex3.q_4.evaluate()
+    assert outcome.status is Status.INCORRECT and outcome.mistake == ""
+
+
+def test_q4_blank_is_not_attempted(ns):
+    ns.update(gap_change=____, flat_change=1.2)
+    assert ex3.q_4.evaluate().status is Status.NOT_ATTEMPTED
+
+
+def test_q4_shows_the_written_answer_once_the_numbers_are_right(ns, capsys):
+    ns.update(RIGHT_CHANGES)
+    ex3.q_4.check()
+    shown = capsys.readouterr().out
+    assert "Now compare your written answer with ours" in shown
+    assert "invariant to translation" in shown
+
+
+def test_q4_numbers_are_what_the_notebook_states():
+    assert round(RIGHT_CHANGES["gap_change"], 2) == 0.04
+    assert round(RIGHT_CHANGES["flat_change"], 1) == 1.2

@@ -12,10 +12,11 @@ import json
 import nbformat
 import numpy as np
 import pytest
+import thought_exercise
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from nbgrader.utils import determine_grade
 
-from learntools_lite.computer_vision import ex1, ex3
+from learntools_lite.computer_vision import ex1
 from learntools_lite.core import CodingProblem, Mistake, Question, wire
 from learntools_lite.core import question as question_module
 from learntools_lite.core.feedback import for_outcome
@@ -24,7 +25,7 @@ from learntools_lite.instructor import judge
 from learntools_lite.instructor.judge import Judgement
 
 EXERCISE = "learntools_lite.computer_vision.ex1"
-THOUGHT_EXERCISE = "learntools_lite.computer_vision.ex3"  # its q_4 is a thought question
+THOUGHT_EXERCISE = "thought_exercise"  # tests/thought_exercise.py: q_4 is a thought question
 EDGES = [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]
 ZEROS = [[0, 0, 0], [0, 0, 0], [0, 0, 0]]
 PICTURE = np.random.default_rng(0).normal(size=(1, 10, 10, 1)).astype(np.float32)
@@ -394,7 +395,7 @@ def test_a_test_cell_without_a_coding_question_fails(record, question, grade_id,
 
 
 def test_a_thought_questions_own_record_does_not_pass(record):
-    notebook, [judgement] = judged(graded_cell("q_4", outputs=[record(ex3.q_4, {})]),
+    notebook, [judgement] = judged(graded_cell("q_4", outputs=[record(thought_exercise.q_4, {})]),
                                    module=THOUGHT_EXERCISE)
     assert_failed(notebook.cells[0], judgement, Status.CHECKER_ERROR, question="q_4")
 

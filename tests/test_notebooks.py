@@ -153,8 +153,7 @@ def test_nbgrader_metadata_follows_the_conventions():
 
 
 def test_a_thought_question_gets_a_written_answer_and_no_test():
-    notebook = author_notebook("q_4.check()",
-                               exercise="learntools_lite.computer_vision.ex3")
+    notebook = author_notebook("q_4.check()", exercise="thought_exercise")
     notebook.cells[0].metadata["cvcourse"] = {"points": 2}
     written, thought = nbgrader_source(notebook).cells
     assert written.metadata.nbgrader["grade_id"] == "q_4_answer"
@@ -162,7 +161,7 @@ def test_a_thought_question_gets_a_written_answer_and_no_test():
     assert "translation" in written.source
     assert thought.source == "q_4.check()" and "nbgrader" not in thought.metadata
     coded = author_notebook("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "q_4.check()",
-                            exercise="learntools_lite.computer_vision.ex3")
+                            exercise="thought_exercise")
     coded.cells[0].metadata["cvcourse"] = {"starter": "x = ____"}
     with pytest.raises(SourceError, match="q_4 is a thought question"):
         nbgrader_source(coded)

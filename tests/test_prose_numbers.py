@@ -168,3 +168,8 @@ def test_the_receptive_field_rule_matches_a_real_convolution():
     reached = np.argwhere(tape.gradient(out, image).numpy()[0, :, :, 0] != 0)
     spans = reached.max(axis=0) - reached.min(axis=0) + 1
     assert spans.tolist() == [8, 8] == [receptive_field([CONV3, POOL2, CONV3])] * 2
+
+
+def test_the_checker_draws_the_trucks_where_the_notebook_does():
+    lefts = re.search(r"for left in \(([\d.]+), ([\d.]+)\)", text_of(EX3)).groups()
+    assert tuple(float(left) for left in lefts) == ex3.TRUCK_LEFTS

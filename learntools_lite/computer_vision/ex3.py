@@ -1,19 +1,23 @@
 """Exercise 3: global average pooling, from feature maps to features a classifier can use.
 
 Learner variables: ``pooled`` (q_1), ``flatten_params`` and ``gap_params`` (q_2),
-``features`` and ``best_feature`` (q_3). The expected values are computed from the learner's
+``features`` and ``best_feature`` (q_3), ``gap_change`` and ``flat_change`` (q_4, which also
+has a written part; computed by the checker from its own drawing of the two trucks). The
+other expected values are computed from the learner's
 own ``feature_maps``, ``images`` and ``labels`` (made in the set-up cell), so re-running the
 set-up with other seeds still checks correctly. Labels: 0 is a car, 1 a truck.
 """
 
 import hashlib
+from functools import cache
 
 import numpy as np
 
-from ..core import CodingProblem, Mistake, Question, ThoughtProblem, Tolerance, ____
+from ..core import CodingProblem, Mistake, Question, Tolerance, ____
 from ..core.outcome import incorrect
 from ..core.values import Verdict, informative, numeric_array
 from .vehicle_dataset import CLASS_NAMES, IMAGE_SIZE, cached_vehicle_base
+from .vehicles import Look, draw
 
 __all__ = ["q_1", "q_2", "q_3", "q_4", "____"]
 
@@ -486,8 +490,43 @@ the plain difference is enough here.)""",
 
 # --- Question 4: what a pooled value means ----------------------------------------------------
 
-TRANSLATION = ThoughtProblem(
-    hints=(
+TRUCK_LEFTS = (0.05, 0.40)  # where the exercise's cell draws the truck, as a width fraction
+
+
+def _relative_change(vectors: np.ndarray, reference: int = 0) -> float:
+    """How far the second row is from the first, relative to the size of row ``reference``."""
+    return float(np.linalg.norm(vectors[1] - vectors[0]) / np.linalg.norm(vectors[reference]))
+
+
+@cache
+def _truck_outputs() -> tuple[np.ndarray, np.ndarray]:
+    """(pooled vectors [2, 16], flattened maps [2, 1024]) of the base for the two trucks."""
+    trucks = np.stack([draw("truck", IMAGE_SIZE, Look(left=left, length=0.55))
+                       for left in TRUCK_LEFTS])
+    maps = np.asarray(cached_vehicle_base()(trucks), dtype=np.float64)
+    return maps.mean(axis=(1, 2)), maps.reshape(len(trucks), -1)
+
+
+def truck_changes() -> dict:
+    pooled, flattened = _truck_outputs()
+    return {"gap_change": _relative_change(pooled), "flat_change": _relative_change(flattened)}
+
+
+def _both(gap_change, flat_change, expected, scale: float) -> bool:
+    return bool(np.isclose(gap_change, scale * expected["gap_change"], rtol=1e-3)
+                and np.isclose(flat_change, scale * expected["flat_change"], rtol=1e-3))
+
+
+def _either_close(gap_change, flat_change, values: tuple[float, float]) -> bool:
+    return bool(np.isclose(gap_change, values[0], rtol=1e-3)
+                or np.isclose(flat_change, values[1], rtol=1e-3))
+
+
+TRANSLATION = CodingProblem(
+    variables=("gap_change", "flat_change"),
+    expected=truck_changes,
+    tolerance=Tolerance(atol=1e-4, rtol=1e-3),
+hints=(
         "A pooled value is the average of one feature map. The truck moves from `left=0.05` "
         "to `left=0.40`, about 22 pixels of the 64: what happens to the values at each "
         "position of the map, and what happens to their average?",
@@ -495,7 +534,14 @@ TRANSLATION = ThoughtProblem(
         "in the picture, roughly the same activations are still there, only elsewhere. "
         "Which of the two outputs, pooled or flattened, compares position by position?",
     ),
-    solution="""Each pooled value says how strongly, *on average over the whole picture*, the
+    solution="""```python
+def change(vectors):
+    return np.linalg.norm(vectors[1] - vectors[0]) / np.linalg.norm(vectors[0])
+
+gap_change = change(gap_vectors)     # about 0.04
+flat_change = change(flat_vectors)   # about 1.2
+```""",
+    written="""Each pooled value says how strongly, *on average over the whole picture*, the
 base found one of the patterns it learned (perhaps the edge of a wheel, or the long flat side of
 a cargo box). It no longer says *where* in the picture the pattern was.
 
@@ -507,7 +553,31 @@ instead has one weight per position, so it must learn separately that a truck on
 a truck on the right are both trucks, with many more parameters (question 2) and more data.
 The price is that GAP throws away the layout, which a task such as "is the car *left* of the
 truck?" would need.""",
+    mistakes=(
+        Mistake("not-one-number", lambda gap_change, flat_change:
+                gap_change.ndim != 0 or flat_change.ndim != 0,
+                "`gap_change` and `flat_change` should each be one number: the size of the "
+                "difference between the two trucks' vectors, relative to the first one's."),
+        Mistake("per-cent", lambda gap_change, flat_change, expected:
+                _both(gap_change, flat_change, expected, 100),
+                "These are per cent. Store the fractions instead (0.04 rather than 4)."),
+        Mistake("swapped", lambda gap_change, flat_change, expected:
+                _both(flat_change, gap_change, expected, 1),
+                "The two are swapped: `gap_change` is the change of the 16 pooled numbers, "
+                "`flat_change` the change of the 1,024 flattened ones."),
+        Mistake("not-relative", lambda gap_change, flat_change:
+                _either_close(gap_change, flat_change, tuple(
+                    float(np.linalg.norm(v[1] - v[0])) for v in _truck_outputs())),
+                "That is the size of the difference itself. Divide it by the size of the first "
+                "truck's vector (`np.linalg.norm(vectors[0])`), so the two changes compare."),
+        Mistake("relative-to-second", lambda gap_change, flat_change:
+                _either_close(gap_change, flat_change, tuple(
+                    _relative_change(v, reference=1) for v in _truck_outputs())),
+                "That change is relative to the *second* truck's vector. Divide by the size of "
+                "the first one, where the truck started."),
+    ),
 )
+
 
 q_1 = Question(1, POOLED)
 q_2 = Question(2, HEAD_PARAMETERS)
