@@ -65,3 +65,19 @@ def test_flatten_or_gap_counts_what_keras_counts(shape, units):
                         ("GlobalAvgPool2D", keras.layers.GlobalAvgPool2D())):
         head = keras.Sequential([keras.Input(shape=shape), layer, keras.layers.Dense(units)])
         assert counts[name] == head.count_params()
+
+
+def test_the_learned_kernels_figure_shows_the_first_layer_and_its_own_maps():
+    from learntools_lite.computer_vision.vehicle_dataset import load_vehicle_base, make_dataset
+
+    base = load_vehicle_base()
+    images, _ = make_dataset(2, seed=0)
+    kernels, biases = base.layers[0].get_weights()
+    # Lesson 3's claim: a colour kernel convolves each channel with its own grid, and the
+    # layer adds the three results and the bias before the ReLU.
+    by_channel = sum(tf.nn.conv2d(images[..., c:c + 1], kernels[:, :, c:c + 1, :], 1, "SAME")
+                     for c in range(3))
+    maps = tf.nn.relu(by_channel + biases)
+    np.testing.assert_allclose(maps, base.layers[0](images), atol=1e-5)
+    shown = figures.learned_kernels(kernels, maps[0], images[0])
+    assert shown == {"kernels": (3, 3, 3, 8), "maps": (64, 64, 8)}

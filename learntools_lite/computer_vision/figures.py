@@ -1,5 +1,6 @@
 """Figures the lessons draw: the ReLU, windows sliding with padding and stride, the four steps
-on one picture, and what Flatten and global average pooling hand the head.
+on one picture, what Flatten and global average pooling hand the head, and the kernels a
+trained first layer learned.
 
 Each function draws one matplotlib figure and returns the numbers it labels, so a test can
 check them against TensorFlow and Keras.
@@ -143,3 +144,31 @@ def flatten_or_gap(height: int = 8, width: int = 8, channels: int = 16, units: i
     figure.tight_layout()
     plt.show()
     return counts
+
+
+def learned_kernels(kernels, maps, picture) -> dict:
+    """A trained first layer: one column per kernel, its 3 x 3 weights for each input
+    channel (red, green, blue rows, on one colour scale) and, last, its ReLU map of
+    ``picture``. ``kernels`` is [3, 3, channels, count], ``maps`` [height, width, count].
+    Returns the shapes shown."""
+    kernels = np.asarray(kernels, dtype=np.float64)
+    maps = np.asarray(maps, dtype=np.float64)
+    channels, count = kernels.shape[2], kernels.shape[3]
+    limit = float(np.abs(kernels).max())
+    figure, axes = plt.subplots(channels + 2, count, figsize=(1.6 * count, 1.6 * (channels + 2)))
+    names = ["red", "green", "blue"] if channels == 3 else [f"channel {c}" for c in
+                                                            range(channels)]
+    for k in range(count):
+        axes[0, k].imshow(np.asarray(picture))
+        axes[0, k].set_title(f"kernel {k}", fontsize=9)
+        for c in range(channels):
+            axes[c + 1, k].imshow(kernels[:, :, c, k], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        axes[channels + 1, k].imshow(maps[:, :, k], cmap="magma")
+    for ax in axes.ravel():
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for row, name in enumerate(["picture", *names, "ReLU map"]):
+        axes[row, 0].set_ylabel(name, fontsize=9)
+    figure.tight_layout()
+    plt.show()
+    return {"kernels": kernels.shape, "maps": maps.shape}
