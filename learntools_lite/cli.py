@@ -42,6 +42,16 @@ def formgrade(course: Path, extra: list[str]) -> None:
     os.execv(sys.executable, formgrader_command(course) + extra)
 
 
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml's, one source)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cvcourse")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
     from .instructor.export import FORMATS as EXPORT_FORMATS
     from .instructor.feedback_upload import KINDS as FEEDBACK_KINDS
@@ -49,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     from .instructor.submissions import PRESETS
 
     parser = argparse.ArgumentParser(prog="cvcourse", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument("--root", default=".", help="the course repository (default: here)")
     parser.add_argument("--course", type=Path,
                         help="the nbgrader course root, which may live outside the repository "

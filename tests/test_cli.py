@@ -127,3 +127,12 @@ def test_grading_without_bubblewrap_stops_with_one_line(tmp_path, monkeypatch):
         cli.main(["--root", str(root), "grade", "ex1_convolution"])
     assert str(stop.value) == ("cvcourse: bubblewrap (bwrap) is not installed; install it "
                                "(apt-get install bubblewrap) or pass --no-sandbox")
+
+
+def test_version_is_the_installed_distributions(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out == f"cvcourse {version('cvcourse')}\n"

@@ -49,3 +49,31 @@ def test_python_version_matches():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     assert project["requires-python"] == ">=3.11,<3.12"
     assert "python=3.11" in (REPO / "environment.yml").read_text()
+
+
+def test_the_licence_file_is_the_one_pyproject_names():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "MIT"
+    assert (REPO / "LICENSE").read_text().startswith("MIT License\n")
+
+
+def test_every_module_the_tests_import_is_declared():
+    """Third-party imports of the tests (and their conftest) are pyproject dependencies."""
+    import ast
+    import sys
+
+    declared = {name for name, _ in pyproject_pins()} | {"cvcourse"}
+    # Import names that differ from their distribution's.
+    distribution = {"yaml": "pyyaml", "learntools_lite": "cvcourse"}
+    local = {p.stem for p in (REPO / "tests").rglob("*.py")} | {"conftest", "tests"}
+    found = set()
+    for path in [REPO / "conftest.py", *(REPO / "tests").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    third_party = found - set(sys.stdlib_module_names) - local
+    missing = {name for name in third_party
+               if _normal(distribution.get(name, name)) not in declared}
+    assert missing == set()
