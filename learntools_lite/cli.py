@@ -154,16 +154,12 @@ def main(argv: list[str] | None = None) -> None:
     from .instructor.nbgrader_course import CourseError
     from .instructor.sandbox import SandboxUnavailable
 
-    if args.command == "formgrade":
-        try:
-            formgrade(course, extra)
-        except CourseError as error:
-            raise SystemExit(f"cvcourse: {error}") from None
-        return
-    if extra:
+    if extra and args.command != "formgrade":
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
     try:
-        if args.command == "build":
+        if args.command == "formgrade":
+            formgrade(course, extra)
+        elif args.command == "build":
             from .instructor.build import build
 
             build(root, tuple(args.notebooks))

@@ -211,11 +211,16 @@ def other_activation(answer, image_filter):
     return None
 
 
+def _filtered(image_filter):
+    """The learner's filtered image, once question 2 has made an informative one."""
+    return informative(image_filter, "image_filter",
+                       "Answer question 2 first, then run this cell again.")
+
+
 DETECT = CodingProblem(
     variables=("image_detect",),
     inputs=("image_filter", "image"),
-    expected=lambda image_filter: _relu(informative(
-        image_filter, "image_filter", "Answer question 2 first, then run this cell again.")),
+    expected=lambda image_filter: _relu(_filtered(image_filter)),
     tolerance=FILTER_TOLERANCE,
     hints=("The detect step keeps every positive response as it is and turns every negative "
            "one into 0. Which function does that?",
@@ -245,11 +250,6 @@ image_detect = tf.nn.relu(image_filter)
                 "image `image_filter`, not to `kernel`."),
     ),
 )
-
-def _filtered(image_filter):
-    return informative(image_filter, "image_filter",
-                       "Answer question 2 first, then run this cell again.")
-
 
 TWO_SIGNS = CodingProblem(
     variables=("relu_pos", "relu_neg", "reconstructed"),

@@ -586,21 +586,15 @@ POOL_N, POOL_K, POOL_S = 398, 3, 2  # 3 x 3 max pooling, stride 2, 'SAME', on im
 KERNEL, CHANNELS, KERNELS = 3, 3, 8  # keras.layers.Conv2D(8, 3) on an RGB image
 
 
-def valid_side(n: int, k: int, s: int) -> int:
-    """Windows that fit whole: the first, then one more per stride that still ends inside."""
-    return (n - k) // s + 1
-
-
-def same_side(n: int, s: int) -> int:
-    """'SAME' pads so that every stride's start counts: ceil(n / s), whatever the window."""
-    return -(-n // s)
-
-
 SHAPES_EXPECTED = {
-    "conv_side": valid_side(CONV_N, CONV_K, CONV_S),  # 199
-    "pooled_side": same_side(POOL_N, POOL_S),  # 199
+    "conv_side": pooling.output_side(CONV_N, CONV_K, CONV_S, "VALID"),  # 199
+    "pooled_side": pooling.output_side(POOL_N, POOL_K, POOL_S, "SAME"),  # 199
     "conv_parameters": (KERNEL * KERNEL * CHANNELS + 1) * KERNELS,  # 224
 }
+# What the rules give when misapplied, for the mistakes below.
+CONV_IF_SAME = pooling.output_side(CONV_N, CONV_K, CONV_S, "SAME")  # 200
+CONV_IF_STRIDE_1 = pooling.output_side(CONV_N, CONV_K, 1, "VALID")  # 398
+POOL_IF_VALID = pooling.output_side(POOL_N, POOL_K, POOL_S, "VALID")  # 198
 COUNTS = tuple(SHAPES_EXPECTED)
 
 
@@ -652,26 +646,26 @@ after building it on `(None, 400, 400, 3)` is 224.""",
                 "a number of windows: 'VALID' rounds (n - k) / s *down* before adding the "
                 "first window, 'SAME' rounds n / s *up*; a parameter count is whole too."),
         Mistake("same-rule-for-valid",
-                lambda conv_side: conv_side == same_side(CONV_N, CONV_S),
-                f"`conv_side` is {same_side(CONV_N, CONV_S)}, ceil({CONV_N} / {CONV_S}): "
+                lambda conv_side: conv_side == CONV_IF_SAME,
+                f"`conv_side` is {CONV_IF_SAME}, ceil({CONV_N} / {CONV_S}): "
                 "that is the rule for 'SAME' padding. With 'VALID', only windows that fit "
                 "whole count: (n - k) // s + 1."),
         Mistake("valid-off-by-one",
                 lambda conv_side: float(conv_side) in {(CONV_N - CONV_K) // CONV_S,
-                                                valid_side(CONV_N, CONV_K, CONV_S) + 1},
+                                                SHAPES_EXPECTED["conv_side"] + 1},
                 "`conv_side` is off by one. The first window sits at position 0, and each "
                 "stride adds one more that still ends inside: (n - k) // s + 1."),
         Mistake("stride-ignored",
-                lambda conv_side: conv_side == valid_side(CONV_N, CONV_K, 1),
-                f"`conv_side` is {valid_side(CONV_N, CONV_K, 1)}, the size with stride 1. "
+                lambda conv_side: conv_side == CONV_IF_STRIDE_1,
+                f"`conv_side` is {CONV_IF_STRIDE_1}, the size with stride 1. "
                 f"The window moves {CONV_S} pixels at a time: divide by the stride."),
         Mistake("valid-rule-for-same",
-                lambda pooled_side: pooled_side == valid_side(POOL_N, POOL_K, POOL_S),
-                f"`pooled_side` is {valid_side(POOL_N, POOL_K, POOL_S)}, the 'VALID' "
+                lambda pooled_side: pooled_side == POOL_IF_VALID,
+                f"`pooled_side` is {POOL_IF_VALID}, the 'VALID' "
                 "count. With 'SAME' padding the last windows hang over the border and still "
                 "count: ceil(n / s), whatever the window size."),
         Mistake("same-off-by-one",
-                lambda pooled_side: abs(pooled_side - same_side(POOL_N, POOL_S)) == 1,
+                lambda pooled_side: abs(pooled_side - SHAPES_EXPECTED["pooled_side"]) == 1,
                 "`pooled_side` is off by one. 'SAME' gives exactly ceil(n / s) windows: "
                 f"ceil({POOL_N} / {POOL_S})."),
         Mistake("pool-stride-ignored", lambda pooled_side: pooled_side == POOL_N,

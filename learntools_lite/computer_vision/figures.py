@@ -6,12 +6,11 @@ Each function draws one matplotlib figure and returns the numbers it labels, so 
 check them against TensorFlow and Keras.
 """
 
-import math
-
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
+from .pooling import output_side
 from .visiontools import _as_2d
 
 # A filtered value this close to 0 is a flat patch of colour: float rounding decides its sign.
@@ -44,13 +43,6 @@ def relu_plot(filtered) -> dict:
     figure.tight_layout()
     plt.show()
     return {"negative": float(np.mean(negative)), "flat": float(np.mean(flat))}
-
-
-def output_side(n: int, window: int, stride: int, padding: str) -> int:
-    """The rule both convolution and pooling follow along one side."""
-    if padding == "VALID":
-        return (n - window) // stride + 1
-    return math.ceil(n / stride)
 
 
 def _same_padding(n: int, window: int, stride: int) -> tuple[int, int]:

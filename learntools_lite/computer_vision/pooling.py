@@ -84,6 +84,15 @@ def shift(image, dx: int, dy: int) -> np.ndarray:
     return picture[np.ix_(rows, cols)]
 
 
+def output_side(n: int, window: int, stride: int, padding: str) -> int:
+    """The size rule convolution and pooling both follow along one side of ``n`` values:
+    'VALID' counts the windows that fit whole, the first and one more per stride that still
+    ends inside; 'SAME' pads so that every stride starts one, ceil(n / stride)."""
+    if padding == "VALID":
+        return (n - window) // stride + 1
+    return -(-n // stride)
+
+
 def pool_2x2(picture: np.ndarray, mode: str = "max") -> np.ndarray:
     """One 2 x 2 pooling with stride 2 and SAME padding, like ``tf.nn.pool`` in question 1.
 
