@@ -417,3 +417,147 @@ def test_q4_shows_the_written_answer_once_the_numbers_are_right(ns, capsys):
 def test_q4_numbers_are_what_the_notebook_states():
     assert round(RIGHT_CHANGES["gap_change"], 2) == 0.04
     assert round(RIGHT_CHANGES["flat_change"], 1) == 1.2
+
+
+# --- Question 5: what one first-layer kernel detects --------------------------------------
+
+FIRST = "first = base.layers[0]\n"
+RED_RESPONSES = ex3.red_detector()["red_responses"]
+
+
+@pytest.mark.parametrize("code", [
+    solution_code(ex3.q_5),
+    # A red picture built by broadcasting, averaged in TensorFlow, the index as a NumPy int.
+    "red = np.ones((1, 64, 64, 3)) * np.array([1.0, 0.0, 0.0])\n"
+    "red_responses = tf.reduce_mean(first(red), axis=[0, 1, 2])\n"
+    "red_kernel = np.argmax(red_responses)",
+    # Keras's own pooling gives the means; a float index is still a whole number.
+    "red = np.zeros((1, 64, 64, 3), 'float32'); red[:, :, :, 0] = 1\n"
+    "red_responses = keras.layers.GlobalAvgPool2D()(first(red))[0]\n"
+    "red_kernel = float(tf.argmax(red_responses))",
+    # One map at a time, in a loop.
+    "red = np.zeros((1, 64, 64, 3)); red[..., 0] = 1\n"
+    "maps = first(red).numpy()[0]\n"
+    "red_responses = [maps[:, :, k].mean() for k in range(8)]\n"
+    "red_kernel = max(range(8), key=lambda k: red_responses[k])",
+])
+def test_q5_accepts(ns, code):
+    outcome = run(ns, FIRST + code, ex3.q_5)
+    assert outcome.status is Status.CORRECT, outcome.message
+
+
+RIGHT_RED = "red = np.zeros((1, 64, 64, 3), 'float32'); red[..., 0] = 1\n"
+
+
+@pytest.mark.parametrize("code, mistake, message", [
+    ("red = np.zeros((1, 64, 64, 3), 'float32'); red[..., 1] = 1\n"
+     "red_responses = first(red).numpy().mean(axis=(0, 1, 2))\nred_kernel = 3",
+     "green-picture", "These are the responses to a *green* picture. The channels are red, "
+     "green, blue in that order, so red is channel 0: `red[..., 0] = 1`."),
+    ("red = np.zeros((1, 64, 64, 3), 'float32'); red[..., 2] = 1\n"
+     "red_responses = first(red).numpy().mean(axis=(0, 1, 2))\nred_kernel = 3",
+     "blue-picture", "These are the responses to a *blue* picture. The channels are red, "
+     "green, blue in that order, so red is channel 0: `red[..., 0] = 1`."),
+    ("red = np.ones((1, 64, 64, 3), 'float32')\n"
+     "red_responses = first(red).numpy().mean(axis=(0, 1, 2))\nred_kernel = 7",
+     "white-picture", "These are the responses to a *white* picture: every channel is 1. Set "
+     "only the red channel, and leave green and blue at 0."),
+    ("red = np.zeros((1, 64, 64, 3), 'float32'); red[..., 0] = 255\n"
+     "red_responses = first(red).numpy().mean(axis=(0, 1, 2))\nred_kernel = 2",
+     "scale-255", "The picture's red is 255. The base was trained on pictures whose values run "
+     "from 0 to 1, like `images`: use 1 for full red."),
+    (RIGHT_RED + "red_responses = first(red).numpy().max(axis=(0, 1, 2))\nred_kernel = 2",
+     "largest-not-mean", "`red_responses` holds the *largest* value of each map. The question "
+     "asks for each map's average: `.mean(axis=(0, 1, 2))`."),
+    (RIGHT_RED + "kernels, biases = first.get_weights()\n"
+     "filtered = tf.nn.conv2d(red, kernels, 1, 'SAME') + biases\n"
+     "red_responses = filtered.numpy().mean(axis=(0, 1, 2))\n"
+     "red_kernel = 2", "before-relu", "Some of `red_responses` are negative: these are averages "
+     "of the filtered maps *before* ReLU. Run the layer itself, `first(red)`, which applies its "
+     "ReLU."),
+    ("red_responses = first.get_weights()[0][:, :, 0, :].sum(axis=(0, 1))\nred_kernel = 2",
+     "weights-not-responses", "`red_responses` adds up each kernel's red weights. That leaves "
+     "out the bias, the ReLU and the border, where the kernel also sees padding: run the layer "
+     "on the picture instead, `first(red)`."),
+    (RIGHT_RED + "red_responses = first(red).numpy()\nred_kernel = 2", "maps-not-averaged",
+     "`red_responses` has shape `(1, 64, 64, 8)`: these are the whole maps. Average each "
+     "kernel's map over the batch, height and width, `.mean(axis=(0, 1, 2))`, to get one number "
+     "per kernel."),
+    (RIGHT_RED + "red_responses = first(red).numpy().mean(axis=-1)\nred_kernel = 2",
+     "wrong-axis", "`red_responses` has shape `(1, 64, 64)`, but the layer has 8 kernels, so it "
+     "should hold 8 numbers. Average over every axis except the last, the kernel axis: "
+     "`.mean(axis=(0, 1, 2))`."),
+    (RIGHT_RED + "red_responses = first(red).numpy().mean(axis=(0, 1, 2))\n"
+     "red_kernel = 2.5", "not-whole", "`red_kernel` is `2.5`. It should be the *index* of a "
+     "kernel, a whole number from 0 to 7, not a response: `np.argmax`."),
+    (RIGHT_RED + "red_responses = first(red).numpy().mean(axis=(0, 1, 2))\n"
+     "red_kernel = 9", "no-such-kernel", "`red_kernel` is `9`, but the layer's 8 kernels are "
+     "numbered 0 to 7."),
+    (RIGHT_RED + "red_responses = first(red).numpy().mean(axis=(0, 1, 2))\n"
+     "red_kernel = int(np.argmin(red_responses))", "weakest-kernel",
+     "Kernel 3 is the one that responds *least* to red. Pick the largest response: "
+     "`np.argmax`."),
+    # Counted from 1, the red kernel's neighbour is the silent kernel 3: the same message.
+    (RIGHT_RED + "red_responses = first(red).numpy().mean(axis=(0, 1, 2))\n"
+     "red_kernel = int(np.argmax(red_responses)) + 1", "weakest-kernel",
+     "Kernel 3 is the one that responds *least* to red. Pick the largest response: "
+     "`np.argmax`."),
+    (RIGHT_RED + "red_responses = first(red).numpy().mean(axis=(0, 1, 2))\n"
+     "red_kernel = np.argsort(red_responses)[-2]", "not-the-largest",
+     "Kernel 5 responds to red with 0.0201 on average, but another kernel responds more. "
+     "`np.argmax(red_responses)`."),
+    (RIGHT_RED + "red_responses = first(red).numpy().mean(axis=(0, 1, 2))\n"
+     "red_kernel = np.argwhere(red_responses > 0.5)[:, 0]", "not-one-number",
+     "`red_kernel` should be one whole number: the index of a kernel."),
+])
+def test_q5_names_the_mistakes_learners_write(ns, code, mistake, message):
+    outcome = run(ns, FIRST + code, ex3.q_5)
+    assert (outcome.status, outcome.mistake, outcome.message) == (
+        Status.INCORRECT, mistake, message)
+
+
+def test_q5_a_response_given_for_the_index_is_named(ns):
+    outcome = run(ns, FIRST + RIGHT_RED
+                  + "red_responses = first(red).numpy().mean(axis=(0, 1, 2))\n"
+                  + "red_kernel = red_responses.max()", ex3.q_5)
+    assert (outcome.status, outcome.mistake) == (Status.INCORRECT, "not-whole")
+    assert re.fullmatch(r"`red_kernel` is `0\.99\d*`\. It should be the \*index\* of a kernel, "
+                        r"a whole number from 0 to 7, not a response: `np\.argmax`\.",
+                        outcome.message), outcome.message
+
+
+def test_q5_mistake_messages_are_all_different():
+    messages = [m.message for m in ex3.RED_KERNEL.mistakes if isinstance(m.message, str)]
+    assert len(set(messages)) == len(messages)
+
+
+def test_q5_an_unnamed_wrong_answer_is_incorrect(ns):
+    ns.update(red_responses=RED_RESPONSES + 0.3, red_kernel=2)
+    outcome = ex3.q_5.evaluate()
+    assert (outcome.status, outcome.mistake) == (Status.INCORRECT, "")
+
+
+@pytest.mark.parametrize("values", [
+    {"red_responses": ____, "red_kernel": ____},
+    {"red_responses": RED_RESPONSES, "red_kernel": ____},
+])
+def test_q5_blanks_are_not_attempted(ns, values):
+    ns.update(values)
+    assert ex3.q_5.evaluate().status is Status.NOT_ATTEMPTED
+
+
+def test_q5_shows_the_written_answer_once_the_numbers_are_right(ns, capsys):
+    ns.update(red_responses=RED_RESPONSES, red_kernel=2)
+    ex3.q_5.check()
+    shown = capsys.readouterr().out
+    assert "Now compare your written answer with ours" in shown
+    assert "*red that is not white*" in shown
+
+
+def test_q5_the_red_kernel_is_the_one_the_answer_explains():
+    """Kernel 2 fires on red, half on yellow, hardly at all on white, green or blue, and no
+    other kernel comes near it on red: the question has one clear answer."""
+    red, second = sorted(RED_RESPONSES)[::-1][:2]
+    assert (int(np.argmax(RED_RESPONSES)), round(red, 2)) == (2, 1.0) and second < 0.05
+    assert ex3.responses((1.0, 1.0, 0.0))[2] == pytest.approx(0.55, abs=0.01)
+    assert max(ex3.responses(colour)[2] for colour in (ex3.GREEN, ex3.BLUE, (1.0, 1.0, 1.0))) < 0.02

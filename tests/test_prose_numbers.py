@@ -113,6 +113,18 @@ CLAIMS = [
     (EX3, "So `base(images)` has shape `[40, 8, 8, 16]`", BASE_MAPS == (8, 8, 16)),
 ]
 
+def _red_kernel_sums() -> tuple:
+    """(kernel, its red/green/blue grid sums, bias, interior response to red, white, yellow),
+    rounded as ex3's q_5 written answer states them."""
+    kernel = ex3.red_detector()["red_kernel"]
+    weights, biases = ex3.first_layer().get_weights()
+    sums = weights[:, :, :, kernel].sum(axis=(0, 1))
+    red, green, blue = (round(float(total), 2) for total in sums)
+    bias = round(float(biases[kernel]), 2)
+    return (kernel, red, green, blue, bias, round(red + bias, 2),
+            round(red + green + blue + bias, 2), round(red + green + bias, 2))
+
+
 # Numbers in a question's hints or solution, which the learner reads in the notebook too.
 QUESTION_CLAIMS = [
     (ex3.TRANSLATION.hints[0], f"about {_truck_shift_pixels()} pixels of the 64",
@@ -120,6 +132,15 @@ QUESTION_CLAIMS = [
     (ex2.AVERAGE_OR_MAX.written, "after five poolings all 4 pixels of the 2 x 2 result still "
                                   "differ, if only by about 0.02", _avg_shift_after_five()
      == (4, 0.02)),
+    (ex3.RED_KERNEL.written, "Kernel 2's grids add up to about +0.88 (red), -0.46 (green) and "
+                             "-0.65 (blue), and its bias is +0.14", _red_kernel_sums()[:5]
+     == (2, 0.88, -0.46, -0.65, 0.14)),
+    (ex3.RED_KERNEL.written, "pure red: 0.88 + 0.14 = 1.02, and ReLU lets it through; * white: "
+                             "0.88 - 0.46 - 0.65 + 0.14 = -0.09, and ReLU turns it into 0; "
+                             "* yellow (red and green): 0.88 - 0.46 + 0.14 = 0.56, about half",
+     _red_kernel_sums()[5:] == (1.02, -0.09, 0.56)),
+    (ex3.RED_KERNEL.solution, "red_kernel = int(np.argmax(red_responses)) # 2",
+     ex3.red_detector()["red_kernel"] == 2),
 ]
 
 

@@ -2,7 +2,9 @@
 
 Learner variables: ``pooled`` (q_1), ``flatten_params`` and ``gap_params`` (q_2),
 ``features`` and ``best_feature`` (q_3), ``gap_change`` and ``flat_change`` (q_4, which also
-has a written part; computed by the checker from its own drawing of the two trucks). The
+has a written part; computed by the checker from its own drawing of the two trucks),
+``red_responses`` and ``red_kernel`` (q_5, about the shipped base's first layer; also with a
+written part). The
 other expected values are computed from the learner's
 own ``feature_maps``, ``images`` and ``labels`` (made in the set-up cell), so re-running the
 set-up with other seeds still checks correctly. Labels: 0 is a car, 1 a truck.
@@ -12,6 +14,7 @@ import hashlib
 from functools import cache
 
 import numpy as np
+import tensorflow as tf
 
 from ..core import CodingProblem, Mistake, Question, Tolerance, ____
 from ..core.outcome import incorrect
@@ -19,7 +22,7 @@ from ..core.values import Verdict, informative, numeric_array
 from .vehicle_dataset import CLASS_NAMES, IMAGE_SIZE, cached_vehicle_base
 from .vehicles import Look, draw
 
-__all__ = ["q_1", "q_2", "q_3", "q_4", "____"]
+__all__ = ["q_1", "q_2", "q_3", "q_4", "q_5", "____"]
 
 # A float32 mean of 25 numbers is off by about 1e-7; these bounds allow any library's
 # order of summation and still tell a mean from a sum or a maximum.
@@ -579,7 +582,159 @@ truck?" would need.""",
 )
 
 
+# --- Question 5: what one first-layer kernel detects ----------------------------------------
+
+RED, GREEN, BLUE = (1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)
+
+
+def first_layer():
+    """The shipped base's first ``Conv2D``: eight 3 x 3 x 3 kernels, ReLU built in."""
+    return cached_vehicle_base().layers[0]
+
+
+@cache
+def _plain_picture(colour: tuple[float, ...], scale: float = 1.0) -> np.ndarray:
+    """A batch of one picture of one colour, [1, 64, 64, 3]."""
+    return np.broadcast_to(np.float32(scale) * np.asarray(colour, np.float32),
+                           (1, IMAGE_SIZE, IMAGE_SIZE, 3)).copy()
+
+
+@cache
+def _first_maps(colour: tuple[float, ...], scale: float = 1.0) -> np.ndarray:
+    """The first layer's eight maps of a plain picture, float64, [1, 64, 64, 8]."""
+    return np.asarray(first_layer()(_plain_picture(colour, scale)), dtype=np.float64)
+
+
+def responses(colour: tuple[float, ...], scale: float = 1.0) -> np.ndarray:
+    """Each first-layer kernel's mean response to a plain picture of ``colour``: 8 numbers."""
+    return _first_maps(colour, scale).mean(axis=(0, 1, 2))
+
+
+def red_detector() -> dict:
+    """The expected ``red_responses`` and ``red_kernel``."""
+    red = responses(RED)
+    return {"red_responses": red, "red_kernel": int(np.argmax(red))}
+
+
+def _responds_like(red_responses, values) -> bool:
+    return _close(red_responses, values, FEATURE_TOLERANCE)
+
+
+def _red_weight_sums() -> np.ndarray:
+    return first_layer().get_weights()[0][:, :, 0, :].sum(axis=(0, 1))
+
+
+def _before_relu() -> np.ndarray:
+    kernels, biases = first_layer().get_weights()
+    filtered = tf.nn.conv2d(_plain_picture(RED), kernels, 1, "SAME") + biases
+    return np.asarray(filtered, dtype=np.float64).mean(axis=(0, 1, 2))
+
+
+def _kernel_choice(red_kernel, red_responses, expected) -> int | None:
+    """The learner's kernel index once ``red_responses`` is right and ``red_kernel`` is one
+    whole number naming a kernel; otherwise None (other mistakes explain those cases)."""
+    if not _responds_like(red_responses, expected["red_responses"]) or red_kernel.ndim:
+        return None
+    value = float(red_kernel)
+    kernels = len(expected["red_responses"])
+    return int(value) if value.is_integer() and 0 <= value < kernels else None
+
+
+RED_KERNEL = CodingProblem(
+    variables=("red_responses", "red_kernel"),
+    expected=red_detector,
+    tolerance=FEATURE_TOLERANCE,
+    hints=(
+        "Start from zeros, `red = np.zeros((1, 64, 64, 3))`, and set the red channel, the "
+        "first of the last axis, to 1: `red[..., 0] = 1`. `first(red)` then has shape "
+        "`[1, 64, 64, 8]`, one map per kernel.",
+        "Average each map over everything but the kernel axis: `.mean(axis=(0, 1, 2))` gives "
+        "8 numbers. `np.argmax` of them is the kernel that responds most.",
+    ),
+    solution="""```python
+red = np.zeros((1, 64, 64, 3), dtype="float32")
+red[..., 0] = 1.0
+red_responses = first(red).numpy().mean(axis=(0, 1, 2))
+red_kernel = int(np.argmax(red_responses))  # 2
+```""",
+    written="""Kernel 2 convolves each colour channel with its own 3 x 3 grid and adds the
+three results and its bias. On a plain picture every 3 x 3 window holds the same colour, so away
+from the border the sum is just the colour's share of each grid's weights plus the bias.
+Kernel 2's grids add up to about +0.88 (red), -0.46 (green) and -0.65 (blue), and its bias is
++0.14. So:
+
+* pure red: 0.88 + 0.14 = 1.02, and ReLU lets it through;
+* white: 0.88 - 0.46 - 0.65 + 0.14 = -0.09, and ReLU turns it into 0;
+* yellow (red and green): 0.88 - 0.46 + 0.14 = 0.56, about half.
+
+The kernel detects *red that is not white*: it compares the channels rather than measuring
+brightness, which a single grayscale grid could never do.""",
+    mistakes=(
+        Mistake("maps-not-averaged",
+                lambda red_responses: red_responses.shape[-1:] == (8,)
+                and red_responses.size > 8,
+                lambda red_responses: f"`red_responses` has shape `{red_responses.shape}`: "
+                "these are the whole maps. Average each kernel's map over the batch, height "
+                "and width, `.mean(axis=(0, 1, 2))`, to get one number per kernel."),
+        Mistake("wrong-axis", lambda red_responses: red_responses.shape != (8,),
+                lambda red_responses: f"`red_responses` has shape `{red_responses.shape}`, "
+                "but the layer has 8 kernels, so it should hold 8 numbers. Average over "
+                "every axis except the last, the kernel axis: `.mean(axis=(0, 1, 2))`."),
+        Mistake("green-picture", lambda red_responses: _responds_like(red_responses,
+                                                                       responses(GREEN)),
+                "These are the responses to a *green* picture. The channels are red, green, "
+                "blue in that order, so red is channel 0: `red[..., 0] = 1`."),
+        Mistake("blue-picture", lambda red_responses: _responds_like(red_responses,
+                                                                      responses(BLUE)),
+                "These are the responses to a *blue* picture. The channels are red, green, "
+                "blue in that order, so red is channel 0: `red[..., 0] = 1`."),
+        Mistake("white-picture", lambda red_responses: _responds_like(
+            red_responses, responses((1.0, 1.0, 1.0))),
+                "These are the responses to a *white* picture: every channel is 1. Set only "
+                "the red channel, and leave green and blue at 0."),
+        Mistake("scale-255", lambda red_responses: _responds_like(red_responses,
+                                                                   responses(RED, 255)),
+                "The picture's red is 255. The base was trained on pictures whose values run "
+                "from 0 to 1, like `images`: use 1 for full red."),
+        Mistake("largest-not-mean", lambda red_responses: _responds_like(
+            red_responses, _first_maps(RED).max(axis=(0, 1, 2))),
+                "`red_responses` holds the *largest* value of each map. The question asks "
+                "for each map's average: `.mean(axis=(0, 1, 2))`."),
+        Mistake("before-relu", lambda red_responses: _responds_like(red_responses,
+                                                                     _before_relu()),
+                "Some of `red_responses` are negative: these are averages of the filtered "
+                "maps *before* ReLU. Run the layer itself, `first(red)`, which applies its "
+                "ReLU."),
+        Mistake("weights-not-responses", lambda red_responses: _responds_like(
+            red_responses, _red_weight_sums()),
+                "`red_responses` adds up each kernel's red weights. That leaves out the bias, "
+                "the ReLU and the border, where the kernel also sees padding: run the layer "
+                "on the picture instead, `first(red)`."),
+        Mistake("not-one-number", lambda red_kernel: red_kernel.ndim != 0,
+                "`red_kernel` should be one whole number: the index of a kernel."),
+        Mistake("not-whole", lambda red_kernel: not float(red_kernel).is_integer(),
+                lambda red_kernel: f"`red_kernel` is `{float(red_kernel):g}`. It should be "
+                "the *index* of a kernel, a whole number from 0 to 7, not a response: "
+                "`np.argmax`."),
+        Mistake("no-such-kernel", lambda red_kernel: not 0 <= float(red_kernel) <= 7,
+                lambda red_kernel: f"`red_kernel` is `{float(red_kernel):g}`, but the layer's "
+                "8 kernels are numbered 0 to 7."),
+        Mistake("weakest-kernel", lambda red_kernel, red_responses, expected:
+                _kernel_choice(red_kernel, red_responses, expected)
+                == int(np.argmin(red_responses)),
+                lambda red_kernel: f"Kernel {int(float(red_kernel))} is the one that responds "
+                "*least* to red. Pick the largest response: `np.argmax`."),
+        Mistake("not-the-largest", lambda red_kernel, red_responses, expected:
+                _kernel_choice(red_kernel, red_responses, expected) is not None,
+                lambda red_kernel, expected: f"Kernel {int(float(red_kernel))} responds to "
+                f"red with {expected['red_responses'][int(float(red_kernel))]:.3g} on "
+                "average, but another kernel responds more. `np.argmax(red_responses)`."),
+    ),
+)
+
+
 q_1 = Question(1, POOLED)
 q_2 = Question(2, HEAD_PARAMETERS)
 q_3 = Question(3, CARS_AND_TRUCKS)
 q_4 = Question(4, TRANSLATION)
+q_5 = Question(5, RED_KERNEL)
