@@ -9,8 +9,8 @@ import pytest
 import tensorflow as tf
 
 from conftest import REPO
-from learntools_lite.computer_vision import ex2, pooling
-from learntools_lite.computer_vision.ex2 import q_1, q_2, q_3, q_4, q_5
+from learntools_lite.computer_vision import ex2, pool2d_cases, pooling
+from learntools_lite.computer_vision.ex2 import q_1, q_2, q_3, q_4, q_5, q_6
 from learntools_lite.core import Status, ____
 from learntools_lite.core.blank_display import caused_by_blank
 
@@ -468,8 +468,8 @@ def test_q3_cases_cover_what_the_mistakes_need():
 @pytest.mark.parametrize("case", ex2.CASES, ids=lambda case: case.call)
 def test_q3_reference_agrees_with_plain_numpy(case):
     x = case.input()
-    ph, pw = ex2._pair(case.pool_size)
-    sh, sw = ex2._pair(case.stride if case.stride is not None else case.pool_size)
+    ph, pw = pool2d_cases.pair(case.pool_size)
+    sh, sw = pool2d_cases.pair(case.stride if case.stride is not None else case.pool_size)
     windows = np.lib.stride_tricks.sliding_window_view(x, (ph, pw), axis=(0, 1))[::sh, ::sw]
     reduce = np.max if case.is_max else np.mean
     np.testing.assert_allclose(case.expected(), reduce(windows, axis=(-2, -1)), atol=1e-12)
@@ -544,7 +544,7 @@ def test_q4_claim_about_average_pooling_holds():
     assert pooling.poolings_to_vanish(1, 1, mode="avg") is None
 
 
-@pytest.mark.parametrize("question", [q_1, q_2, q_3, q_4, q_5])
+@pytest.mark.parametrize("question", [q_1, q_2, q_3, q_4, q_5, q_6])
 def test_every_question_has_hints_and_a_solution(question, capsys):
     assert question.problem.hints and question.problem.solution
     question.hint(1)
@@ -687,3 +687,209 @@ def test_q5_a_string_is_explained(namespace):
     assert (outcome.status, outcome.message) == (
         Status.INCORRECT,
         "`conv_parameters` should hold real numbers, but it holds `<U3` values (it is a `str`).")
+
+
+# ---------------------------------------------------------------- q_6: pool2d with padding
+
+PADDED = solution_code(q_6)
+PADDED_HEAD = PADDED.split("    reduce = np.nanmax", 1)[0]
+
+CORRECT_POOL2D_PADDED = {
+    "NaN padding, loops": PADDED,
+    # Pads nothing for 'valid'; for 'same', counts the real pixels of each window by hand.
+    "explicit counts": '''
+def pool2d_padded(X, pool_size, stride=None, mode='max', padding='valid'):
+    ph, pw = (pool_size, pool_size) if np.ndim(pool_size) == 0 else pool_size
+    sh, sw = (ph, pw) if stride is None else ((stride, stride) if np.ndim(stride) == 0 else stride)
+    H, W = X.shape[:2]
+    if padding == 'same':
+        out_h, out_w = int(np.ceil(H / sh)), int(np.ceil(W / sw))
+        top = max((out_h - 1) * sh + ph - H, 0) // 2
+        left = max((out_w - 1) * sw + pw - W, 0) // 2
+    else:
+        out_h, out_w, top, left = (H - ph) // sh + 1, (W - pw) // sw + 1, 0, 0
+    Y = np.zeros((out_h, out_w) + X.shape[2:])
+    for i in range(out_h):
+        for j in range(out_w):
+            r0, c0 = i * sh - top, j * sw - left
+            window = X[max(r0, 0):r0 + ph, max(c0, 0):c0 + pw]
+            Y[i, j] = window.max(axis=(0, 1)) if mode == 'max' else window.mean(axis=(0, 1))
+    return Y
+''',
+    "tf.nn.pool": '''
+def pool2d_padded(X, pool_size, stride=None, mode='max', padding='valid'):
+    window = (pool_size, pool_size) if np.ndim(pool_size) == 0 else tuple(pool_size)
+    strides = window if stride is None else (
+        (stride, stride) if np.ndim(stride) == 0 else tuple(stride))
+    batch = X[None, ..., None] if X.ndim == 2 else X[None]
+    Y = tf.nn.pool(batch, window, mode.upper(), strides=strides, padding=padding.upper())[0]
+    return Y[..., 0] if X.ndim == 2 else Y
+''',
+    # -inf padding for the maximum; for the average, a sum divided by a padded count of ones.
+    "minus infinity and a count": PADDED_HEAD.replace(
+        "X = np.pad(X, pads + [(0, 0)] * (X.ndim - 2), constant_values=np.nan)",
+        "ones = np.pad(np.ones_like(X), pads + [(0, 0)] * (X.ndim - 2))\n"
+        "        X = np.pad(X, pads + [(0, 0)] * (X.ndim - 2),\n"
+        "                   constant_values=-np.inf if mode == 'max' else 0)\n"
+        "    else:\n"
+        "        ones = np.ones_like(X)") + '''
+    windows = np.lib.stride_tricks.sliding_window_view(X, (ph, pw), axis=(0, 1))[::sh, ::sw]
+    if mode == 'max':
+        return windows.max(axis=(-2, -1))
+    counts = np.lib.stride_tricks.sliding_window_view(ones, (ph, pw), axis=(0, 1))[::sh, ::sw]
+    return windows.sum(axis=(-2, -1)) / counts.sum(axis=(-2, -1))
+''',
+    "upper-case padding accepted too": PADDED.replace("if padding == 'same':",
+                                                      "if padding.lower() == 'same':"),
+}
+
+
+@pytest.mark.parametrize("code", CORRECT_POOL2D_PADDED.values(),
+                         ids=CORRECT_POOL2D_PADDED.keys())
+def test_q6_accepts_padding_written_any_way(namespace, code):
+    outcome = define(namespace, code) and q_6.evaluate()
+    assert outcome.status is Status.CORRECT, outcome.message
+
+
+IGNORED = ("For `pool2d_padded(X, 2, padding='same')` with `X` of shape `(5, 5)`, the result is "
+           "what 'valid' pooling gives: no window hangs over the border. 'same' keeps "
+           "`ceil(H / sh)` windows along the height (and likewise the width), padding where "
+           "they hang over. (The checker writes `padding='same'` in lower case, as Keras does; "
+           "`padding.lower() == 'same'` accepts both spellings.)")
+
+POOL2D_PADDED_MISTAKES = {
+    "padding ignored": (
+        PADDED.replace("if padding == 'same':", "if False:"), "padding-ignored",
+        IGNORED),
+    "upper case only": (
+        PADDED.replace("if padding == 'same':", "if padding == 'SAME':"), "padding-ignored",
+        IGNORED),
+    "zeros win the maximum": (
+        PADDED.replace("constant_values=np.nan", "constant_values=0"), "padded-with-zeros",
+        "For `pool2d_padded(X, 2, padding='same')` with `X` of shape `(5, 5)`, the padding "
+        "took part: padded zeros won the maximum of windows whose own values are all "
+        "negative. Padded positions are not part of the picture: pad with `np.nan` and "
+        "reduce with `np.nanmax` or `np.nanmean`."),
+    "zeros counted in the average": (
+        PADDED.replace("constant_values=np.nan",
+                       "constant_values=np.nan if mode == 'max' else 0"), "padded-with-zeros",
+        "For `pool2d_padded(X, 3, stride=1, mode='avg', padding='same')` with `X` of shape "
+        "`(6, 7)`, the padding took part: padded zeros were counted in the averages at the "
+        "border. Padded positions are not part of the picture: pad with `np.nan` and reduce "
+        "with `np.nanmax` or `np.nanmean`."),
+    "extra padding first": (
+        PADDED.replace("pads.append((pad // 2, pad - pad // 2))",
+                       "pads.append((pad - pad // 2, pad // 2))"), "extra-padding-first",
+        "For `pool2d_padded(X, 2, padding='same')` with `X` of shape `(5, 5)`, the odd extra "
+        "row or column of padding went before the picture. TensorFlow and Keras put "
+        "`pad // 2` before and the rest, the larger half, after it."),
+    # On 5 rows, rounding down leaves nothing to pad: the result is 'valid' pooling.
+    "floor instead of ceil": (
+        PADDED.replace("out = -(-n // s)", "out = n // s"), "padding-ignored", IGNORED),
+    "one window too many": (
+        PADDED.replace("out = -(-n // s)", "out = n // s + 1"), "same-size-wrong",
+        "For `pool2d_padded(X, 3, stride=2, padding='same')` with `X` of shape `(7, 6)`, the "
+        "result has shape `(4, 4)`, but `(4, 3)` is right. With 'same' there are "
+        "`ceil(H / sh)` windows along the height, whatever the window size; likewise along "
+        "the width."),
+    "maximum from zero": (
+        PADDED.replace("reduce(X[i * sh:i * sh + ph, j * sw:j * sw + pw], axis=(0, 1))",
+                       "np.maximum(0, reduce(X[i * sh:i * sh + ph, j * sw:j * sw + pw], "
+                       "axis=(0, 1)))"), "max-from-zero",
+        "For `pool2d_padded(X, 2, padding='same')` with `X` of shape `(5, 5)`, the result is "
+        "never below 0"),
+    "default padding 'same'": (
+        PADDED.replace("padding='valid'):", "padding='same'):"), "default-padding-same",
+        "For `pool2d_padded(X, 2)` with `X` of shape `(6, 5)`, with no `padding` given, the "
+        "result is 'same' pooling. The default is `padding='valid'`, as for Keras's pooling "
+        "layers and your `pool2d`."),
+    "other values": (
+        PADDED.replace("    return Y\n", "    return Y + 0.5\n"), "other-difference",
+        "`pool2d_padded` differs from `tf.nn.pool` on input shape `(5, 5)`, pool_size `2`: "
+        "`pool2d_padded(X, 2, padding='same')` has the right shape `(3, 3)` but different "
+        "values"),
+    "old signature": (
+        PADDED.replace("mode='max', padding='valid'):", "mode='max'):\n    padding = 'same'"),
+        "wrong-signature",
+        "`pool2d_padded` takes `(X, pool_size, stride=None, mode='max')`, but the checker "
+        "calls it as `pool2d_padded(X, pool_size, stride=..., mode=..., padding=...)`. Define "
+        "it as `def pool2d_padded(X, pool_size, stride=None, mode='max', padding='valid'):`."),
+    "returns None": (PADDED.replace("    return Y\n", ""), "returns-none",
+                     "`pool2d_padded` returned `None` for `pool2d_padded(X, 2, padding='same')` "
+                     "with `X` of shape `(5, 5)`. Did you forget the `return`"),
+    "pads X in place": (PADDED.replace("    return Y\n", "    X[...] = 0\n    return Y\n")
+                        .replace("X = np.asarray(X, dtype=float)", "X = np.asarray(X)"),
+                        "mutates-input", "`pool2d_padded` changed the array it was given"),
+    "channels mixed": (PADDED.replace("axis=(0, 1))", ")"), "mixes-channels",
+                       "the channels were pooled together"),
+    "mean and max swapped": (PADDED.replace("np.nanmax if mode == 'max' else np.nanmean",
+                                            "np.nanmean if mode == 'max' else np.nanmax"),
+                             "swaps-modes", "`pool2d_padded` computed the mean of each window "
+                             "instead of the maximum"),
+    "stride 1 by default": (PADDED.replace("stride = (ph, pw)", "stride = 1"),
+                            "default-stride-one", "the windows moved one pixel at a time"),
+    "stride ignored": (PADDED.replace(
+        "sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride", "sh, sw = ph, pw"),
+        "ignores-stride", "moved by the pool size, not by the stride given"),
+    "NaN padding, but np.max": (
+        PADDED.replace("np.nanmax if mode == 'max' else np.nanmean",
+                       "np.max if mode == 'max' else np.mean"), "",
+        "`pool2d_padded(X, 2, padding='same')` contains 5 NaN or infinite value(s)"),
+}
+
+
+@pytest.mark.parametrize("code, mistake, message", POOL2D_PADDED_MISTAKES.values(),
+                         ids=POOL2D_PADDED_MISTAKES.keys())
+def test_q6_names_each_mistake(namespace, code, mistake, message):
+    outcome = define(namespace, code) and q_6.evaluate()
+    assert (outcome.status, outcome.mistake) == (Status.INCORRECT, mistake), outcome.message
+    assert message in outcome.message
+
+
+def test_q6_shipped_starter_is_not_attempted(namespace, no_last_error):
+    assert q_6.evaluate().status is Status.NOT_ATTEMPTED
+    define(namespace, shipped_starter("pool2d_padded"))
+    assert q_6.evaluate().status is Status.NOT_ATTEMPTED
+
+
+def test_q6_cases_cover_what_the_mistakes_need():
+    same = [case for case in ex2.PADDED_CASES if case.is_same]
+    # An odd total padding, so the side of the extra row shows; a window with only
+    # negative numbers next to padding, so zeros in the padding show in a maximum.
+    assert any(sum(pool2d_cases.same_padding(
+        case.shape[0], pool2d_cases.pair(case.pool_size)[0],
+        pool2d_cases.pair(case.stride or case.pool_size)[0])) % 2 for case in same)
+    assert any(case.is_max and (case.expected() < 0).any() for case in same)
+    # Zeros in the padding and a maximum started from 0 must give different results.
+    assert any(case.is_max and not pool2d_cases.close(case.padded_wrongly(fill=0.0),
+                                                      np.maximum(case.expected(), 0))
+               for case in same)
+    assert {case.is_max for case in same} == {True, False}
+    assert any(len(case.shape) == 3 for case in same)
+    assert {case.padding for case in ex2.PADDED_CASES} == {"same", "valid", None}
+    # Each padding mistake really changes some case's result.
+    for test in (pool2d_cases.padding_ignored, pool2d_cases.extra_padding_first):
+        assert any(not pool2d_cases.close(
+            case.padded_wrongly(extra_first=True) if test is pool2d_cases.extra_padding_first
+            else case.expected(padding="valid"), case.expected()) for case in same)
+
+
+RANDOM_POOLINGS = [  # (shape, window, stride): odd and even sides, windows above the stride
+    ((5, 5), (2, 2), (2, 2)), ((7, 6), (3, 3), (2, 2)), ((6, 7, 2), (3, 2), (1, 2)),
+    ((9, 4), (4, 3), (3, 1)), ((3, 8), (3, 5), (2, 3)), ((2, 6), (2, 2), (1, 1)),
+]
+
+
+@pytest.mark.parametrize("shape, window, stride", RANDOM_POOLINGS)
+@pytest.mark.parametrize("mode", ["max", "avg"])
+@pytest.mark.parametrize("padding", ["same", "valid"])
+def test_numpy_pooling_with_nan_padding_is_tensorflows(shape, window, stride, mode, padding):
+    """The rule the question teaches, checked against tf.nn.pool: padded positions never win
+    a maximum nor count in an average, and the odd extra padding goes after the picture."""
+    x = np.random.default_rng(sum(shape)).normal(loc=-0.5, size=shape)
+    batch = x[None, ..., None] if x.ndim == 2 else x[None]
+    expected = tf.nn.pool(batch, window, mode.upper(), strides=stride,
+                          padding=padding.upper()).numpy()[0]
+    expected = expected[..., 0] if x.ndim == 2 else expected
+    np.testing.assert_allclose(pool2d_cases.pool_numpy(x, window, stride, mode, padding),
+                               expected, atol=1e-12)

@@ -5,26 +5,29 @@ Learner variables: ``image_condense`` (q_1, computed from the learner's own
 :mod:`~learntools_lite.computer_vision.pooling`), the function ``pool2d`` (q_3, compared
 with ``tf.nn.pool``), ``pixels_still_different`` (q_4, which also has a written part) and
 ``conv_side``, ``pooled_side``, ``conv_parameters`` (q_5: output sizes and a parameter count,
-predicted).
+predicted) and the function ``pool2d_padded`` (q_6: q_3's pooling with 'same' or 'valid'
+padding, compared with ``tf.nn.pool``).
 
 The set-up the notebook runs is :func:`pooling.detected_car`: the shipped car, embossed by a
 VALID convolution and passed through ReLU, shape [1, 398, 398, 1].
 """
 
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import numpy as np
 import tensorflow as tf
 
 from ..core import CodingProblem, Mistake, Question, Tolerance, ____
-from ..core.capture import Call, FunctionCalls, Unreadable
-from ..core.outcome import Outcome, Status, incorrect
+from ..core.capture import Call
+from ..core.outcome import incorrect
 from ..core.problem import describe_difference
-from ..core.values import Verdict, informative, numeric_array
+from ..core.trials import first_wrong, function_calls, trials
+from ..core.values import Verdict, informative
+from . import pool2d_cases as cases_
 from . import pooling
+from .pool2d_cases import PoolCase, close
 
-__all__ = ["q_1", "q_2", "q_3", "q_4", "q_5", "____"]
+__all__ = ["q_1", "q_2", "q_3", "q_4", "q_5", "q_6", "____"]
 
 
 # --- Question 1: condense with max pooling --------------------------------------------------
@@ -51,17 +54,13 @@ def condense(image_detect: np.ndarray) -> np.ndarray:
     return pool(image_detect, 2, 2)
 
 
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and np.allclose(a, b, atol=1e-5, rtol=1e-5)
-
-
 def _pooled_like(answer, x, window, stride, kind="MAX") -> bool:
     """True if ``answer`` is ``x`` pooled this way, with SAME or with VALID padding."""
     if x.ndim != 4:  # a learner's own image of another rank: nothing to compare with
         return False
     # Compare shapes before pooling: most wrong answers are ruled out without any work.
     return any(answer.shape == _pooled_shape(x.shape, window, stride, padding)
-               and _close(answer, pool(x, window, stride, padding, kind))
+               and close(answer, pool(x, window, stride, padding, kind))
                for padding in ("SAME", "VALID"))
 
 
@@ -118,16 +117,16 @@ With `padding='VALID'` it is the same too, because 398 is even: no block runs pa
                 "of `image_detect`: the 2 x 2 window moved one pixel at a time "
                 "(stride 1). Use `strides=(2, 2)` so the blocks do not overlap and the image "
                 "is condensed to half its size."),
-        Mistake("squeezed", lambda answer, expected: _close(answer, expected[0, :, :, 0]),
+        Mistake("squeezed", lambda answer, expected: close(answer, expected[0, :, :, 0]),
                 lambda expected: f"`image_condense` has the right values but shape "
                 f"`{expected.shape[1:3]}`: the batch and channel axes were squeezed away. "
                 f"Keep the shape `{expected.shape}` that `tf.nn.pool` returns."),
         Mistake("transposed",
-                lambda answer, expected: _close(answer, expected.transpose(0, 2, 1, 3)),
+                lambda answer, expected: close(answer, expected.transpose(0, 2, 1, 3)),
                 "`image_condense` is transposed: its rows are the columns of the expected "
                 "result. Pool `image_detect` as it is, without swapping its axes."),
         Mistake("channels-first",
-                lambda answer, expected: _close(answer, expected.transpose(0, 3, 1, 2)),
+                lambda answer, expected: close(answer, expected.transpose(0, 3, 1, 2)),
                 lambda answer: f"`image_condense` has the right values but shape "
                 f"`{answer.shape}`, with channels first. TensorFlow keeps channels last: "
                 "`[batch, height, width, channels]`; do not transpose the result."),
@@ -234,149 +233,17 @@ combination that makes its features tolerant of small shifts.""",
 
 # --- Question 3: pooling from scratch -------------------------------------------------------
 
-def _pair(size) -> tuple[int, int]:
-    return (size, size) if np.ndim(size) == 0 else tuple(size)
-
-
 # float64 references; a learner's float32 result is still well within this.
 POOL2D_TOLERANCE = Tolerance(atol=1e-5, rtol=1e-5)
 
-
-@dataclass(frozen=True)
-class Case:
-    """One call the checker makes to the learner's ``pool2d``, on random numbers.
-
-    ``stride`` and ``mode`` left as None are not passed, so the defaults get tested too.
-    """
-
-    shape: tuple[int, ...]
-    pool_size: int | tuple[int, int]
-    stride: int | tuple[int, int] | None = None
-    mode: str | None = None
-    seed: int = 0
-
-    @property
-    def kwargs(self) -> dict:
-        """The keyword arguments the checker passes (only those given)."""
-        return {name: value for name, value in (("stride", self.stride), ("mode", self.mode))
-                if value is not None}
-
-    @property
-    def call(self) -> str:
-        """The call as the learner would write it, e.g. ``pool2d(X, 3, stride=2)``."""
-        arguments = ["X", repr(self.pool_size)] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
-        return f"pool2d({', '.join(arguments)})"
-
-    @property
-    def where(self) -> str:
-        """The call and input shape, for messages."""
-        return f"`{self.call}` with `X` of shape `{self.shape}`"
-
-    @property
-    def is_max(self) -> bool:
-        """True for maximum pooling, asked for explicitly or by the default mode."""
-        return self.mode in (None, "max")
-
-    def input(self) -> np.ndarray:
-        """A fresh copy of this case's input (negative values too, so that a maximum
-        started from 0 shows)."""
-        return _random_input(self.shape, self.seed).copy()
-
-    def expected(self, stride="given", mode="given") -> np.ndarray:
-        """``tf.nn.pool``'s answer; ``stride`` or ``mode`` override the case's own."""
-        stride = self.stride if stride == "given" else stride
-        mode = ("max" if self.is_max else "avg") if mode == "given" else mode
-        return _reference(self.shape, self.seed, _pair(self.pool_size),
-                          None if stride is None else _pair(stride), mode)
-
-
-@cache
-def _random_input(shape: tuple[int, ...], seed: int) -> np.ndarray:
-    # Centred below zero so that some windows hold only negative numbers: a maximum that
-    # starts from 0 instead of from the window's own values then shows.
-    return np.random.default_rng(seed).normal(loc=-0.5, size=shape)
-
-
-@cache
-def _reference(shape, seed, window, stride, mode) -> np.ndarray:
-    """``tf.nn.pool`` with VALID padding of the case's input, without the added axes."""
-    x = _random_input(shape, seed)
-    batch = x[np.newaxis, ..., np.newaxis] if x.ndim == 2 else x[np.newaxis]
-    result = tf.nn.pool(tf.constant(batch), window_shape=window,
-                        pooling_type="MAX" if mode == "max" else "AVG",
-                        strides=stride or window, padding="VALID").numpy()[0]
-    result = result[..., 0] if x.ndim == 2 else result
-    result.setflags(write=False)
-    return result
-
-
 CASES = (
-    Case((6, 6), 2),  # the simplest call: default stride and mode
-    Case((7, 9), 2, seed=1),  # odd sides: the last row and column fit no window
-    Case((8, 10), 3, stride=2, seed=2),  # overlapping windows: counting windows is subtle
-    Case((9, 8), (2, 3), mode="avg", seed=3),  # a rectangular window, averaged
-    Case((7, 8, 3), 2, mode="max", seed=4),  # channels, each pooled on its own
-    Case((10, 9, 2), (3, 2), stride=(2, 1), mode="avg", seed=5),  # everything at once
+    PoolCase("pool2d", (6, 6), 2),  # the simplest call: default stride and mode
+    PoolCase("pool2d", (7, 9), 2, seed=1),  # odd sides: the last row and column fit no window
+    PoolCase("pool2d", (8, 10), 3, stride=2, seed=2),  # overlapping windows: counting is subtle
+    PoolCase("pool2d", (9, 8), (2, 3), mode="avg", seed=3),  # a rectangular window, averaged
+    PoolCase("pool2d", (7, 8, 3), 2, mode="max", seed=4),  # channels, each pooled on its own
+    PoolCase("pool2d", (10, 9, 2), (3, 2), stride=(2, 1), mode="avg", seed=5),  # all at once
 )
-
-
-@dataclass(frozen=True)
-class Trial:
-    """What the learner's ``pool2d`` returned for one case."""
-
-    case: Case
-    result: np.ndarray | None  # None when the function returned None
-    mutated: bool  # the function changed the array it was given
-
-    @property
-    def correct(self) -> bool:
-        """True if the result matches ``tf.nn.pool`` within :data:`POOL2D_TOLERANCE`."""
-        return self.result is not None and POOL2D_TOLERANCE.close(self.result,
-                                                                  self.case.expected())
-
-
-def _extended(verdict: Verdict, text: str) -> Verdict:
-    """The same verdict with ``text`` added to its message."""
-    outcome = verdict.outcome
-    return Verdict(Outcome(outcome.status, outcome.message + text))
-
-
-def _calls() -> tuple[Call, ...]:
-    """The calls the checker makes to the learner's ``pool2d``, with fresh inputs."""
-    return tuple(Call(case.call, (case.input(), case.pool_size), case.kwargs) for case in CASES)
-
-
-# How the checker reads ``pool2d``: it calls it once per case, wherever the function lives.
-POOL2D_CALLS = FunctionCalls(
-    calls=_calls, probe=Call("pool2d(X, 2, stride=None, mode='max')", (np.zeros((2, 2)), 2),
-                             {"stride": None, "mode": "max"}))
-
-
-@lru_cache(maxsize=4)
-def trials(answer) -> tuple[Trial, ...]:
-    """The recorded calls of the learner's ``pool2d``, one trial per case. Cached per
-    record, which each check captures afresh, so the mistakes below share one reading."""
-    if len(answer.calls) > len(CASES):
-        raise Verdict(incorrect("`pool2d` has more recorded calls than the checker made."))
-    done = []
-    for case, record in zip(CASES, answer.calls, strict=False):
-        if isinstance(record, Unreadable):
-            if record.outcome.status is not Status.LEARNER_ERROR:
-                raise Verdict(record.outcome)  # a returned blank: not attempted, whatever the call
-            raise _extended(Verdict(record.outcome), f" The call was `{case.call}`.")
-        if isinstance(record.value, Unreadable):
-            raise _extended(Verdict(record.value.outcome), f" (`X` had shape `{case.shape}`.)")
-        result = None if record.value is None else numeric_array(record.value, case.call)
-        done.append(Trial(case, result, record.mutated))
-    if len(done) < len(CASES):
-        raise Verdict(incorrect("`pool2d` has fewer recorded calls than the checker made."))
-    return tuple(done)
-
-
-def _first(answer, test) -> Trial | None:
-    """The first trial that failed in the way ``test`` recognises."""
-    return next((t for t in trials(answer)
-                 if t.result is not None and not t.correct and test(t)), None)
 
 
 def wrong_signature(answer) -> str | None:
@@ -384,45 +251,81 @@ def wrong_signature(answer) -> str | None:
     return None if answer.accepts_probe else answer.signature
 
 
-def _mixes_channels(t: Trial) -> bool:
-    if len(t.case.shape) != 3:
-        return False
-    expected = t.case.expected()
-    merged = expected.max(axis=-1) if t.case.is_max else expected.mean(axis=-1)
-    return (_close(t.result, merged)
-            or _close(t.result, np.repeat(merged[..., np.newaxis], t.case.shape[-1], axis=-1)))
+def _failing(cases, test):
+    """A mistake predicate: some case's result fails in the way ``test`` recognises."""
+    return lambda answer: first_wrong(trials(answer, cases, POOL2D_TOLERANCE), test) is not None
 
 
-def _swaps_modes(t: Trial) -> bool:
-    return _close(t.result, t.case.expected(mode="avg" if t.case.is_max else "max"))
+def _described(cases, test, describe):
+    """A mistake message built from the first case's result that ``test`` recognises."""
+    return lambda answer: describe(first_wrong(trials(answer, cases, POOL2D_TOLERANCE), test))
 
 
-def _max_from_zero(t: Trial) -> bool:
-    return t.case.is_max and _close(t.result, np.maximum(t.case.expected(), 0))
+def function_mistakes(cases, calls_as: str, signature: str) -> tuple[Mistake, ...]:
+    """The mistakes any from-scratch pooling function can make, whatever its options.
+    ``calls_as`` is how the checker calls it, ``signature`` the ``def`` line asked for."""
+    name = cases[0].function
+
+    def each(answer):
+        return trials(answer, cases, POOL2D_TOLERANCE)
+
+    return (
+        Mistake("wrong-signature", lambda answer: wrong_signature(answer) is not None,
+                lambda answer: f"`{name}` takes `{wrong_signature(answer)}`, but the checker "
+                f"calls it as `{calls_as}`. Define it as `{signature}`."),
+        Mistake("returns-none", lambda answer: any(t.result is None for t in each(answer)),
+                lambda answer: f"`{name}` returned `None` for "
+                f"{next(t for t in each(answer) if t.result is None).case.where}. "
+                "Did you forget the `return` at the end of the function?"),
+        Mistake("mutates-input", lambda answer: any(t.mutated for t in each(answer)),
+                lambda answer: f"`{name}` changed the array it was given, in "
+                f"{next(t for t in each(answer) if t.mutated).case.where}. Pooling should "
+                "leave its input alone: write the results into a new array."),
+        Mistake("mixes-channels", _failing(cases, cases_.mixes_channels),
+                _described(cases, cases_.mixes_channels, lambda t:
+                    f"For {t.case.where}, the channels were pooled together: each output "
+                    "pixel mixes all channels. Pool each channel on its own by reducing the "
+                    "window over its first two axes only, e.g. `window.max(axis=(0, 1))`, so "
+                    f"the result has shape `{t.case.expected().shape}`.")),
+        Mistake("swaps-modes", _failing(cases, cases_.swaps_modes),
+                _described(cases, cases_.swaps_modes, lambda t:
+                    f"For {t.case.where}, `{name}` computed the "
+                    f"{'mean' if t.case.is_max else 'maximum'} of each window instead of "
+                    f"the {'maximum' if t.case.is_max else 'mean'}. `mode='max'` (the "
+                    "default) takes the largest value, `mode='avg'` the average.")),
+        Mistake("max-from-zero", _failing(cases, cases_.max_from_zero),
+                _described(cases, cases_.max_from_zero, lambda t:
+                    f"For {t.case.where}, the result is never below 0, but a window that "
+                    "holds only negative numbers has a negative maximum. Did the maximum "
+                    "start from 0? Take it over the window's own values: "
+                    "`window.max(axis=(0, 1))`.")),
+        Mistake("default-stride-one", _failing(cases, cases_.default_stride_one),
+                _described(cases, cases_.default_stride_one, lambda t:
+                    f"For {t.case.where}, the windows moved one pixel at a time. When "
+                    "`stride` is `None`, the stride is the pool size, so the windows do "
+                    "not overlap.")),
+        Mistake("ignores-stride", _failing(cases, cases_.ignores_stride),
+                _described(cases, cases_.ignores_stride, lambda t:
+                    f"For {t.case.where}, the windows moved by the pool size, not by the "
+                    "stride given. Use `stride` when it is not `None`.")),
+    )
 
 
-def _default_stride_one(t: Trial) -> bool:
-    return t.case.stride is None and _close(t.result, t.case.expected(stride=1))
-
-
-def _ignores_stride(t: Trial) -> bool:
-    return t.case.stride is not None and _close(t.result, t.case.expected(stride=None))
-
-
-def _size_off_by_one(t: Trial) -> bool:
-    got, want = t.result.shape, t.case.expected().shape
-    return (len(got) == len(want) and got[2:] == want[2:] and got[:2] != want[:2]
-            and all(abs(g - w) <= 1 for g, w in zip(got[:2], want[:2], strict=True)))
-
-
-def _trial_message(test, describe):
-    """A mistake message built from the first trial that ``test`` recognises."""
-    return lambda answer: describe(_first(answer, test))
+def other_difference(cases) -> Mistake:
+    """The catch-all: the first case whose result differs, and how."""
+    return Mistake("other-difference", _failing(cases, lambda t: True),
+                   _described(cases, lambda t: True, lambda t:
+                       f"`{t.case.function}` differs from `tf.nn.pool` on input shape "
+                       f"`{t.case.shape}`, pool_size `{t.case.pool_size!r}`: "
+                       + describe_difference(t.case.call, t.result, t.case.expected(),
+                                             POOL2D_TOLERANCE)))
 
 
 POOL2D = CodingProblem(
     variables=("pool2d",),
-    read=POOL2D_CALLS,
+    read=function_calls(CASES, probe=Call("pool2d(X, 2, stride=None, mode='max')",
+                                          (np.zeros((2, 2)), 2),
+                                          {"stride": None, "mode": "max"})),
     hints=(
         "With VALID padding a window must fit entirely inside `X`. Along the height, windows "
         "start at rows 0, sh, 2*sh, ... and the last one must end by row H, so there are "
@@ -455,58 +358,15 @@ Without the loops, NumPy can cut out every window at once:
 `np.lib.stride_tricks.sliding_window_view(X, (ph, pw), axis=(0, 1))[::sh, ::sw]` has shape
 `(out_h, out_w, ..., ph, pw)`; reduce it over its last two axes.""",
     mistakes=(
-        Mistake("wrong-signature", lambda answer: wrong_signature(answer) is not None,
-                lambda answer: f"`pool2d` takes `{wrong_signature(answer)}`, but the checker "
-                "calls it as `pool2d(X, pool_size, stride=..., mode=...)`. Define it as "
-                "`def pool2d(X, pool_size, stride=None, mode='max'):`."),
-        Mistake("returns-none", lambda answer: any(t.result is None for t in trials(answer)),
-                lambda answer: "`pool2d` returned `None` for "
-                f"{next(t for t in trials(answer) if t.result is None).case.where}. "
-                "Did you forget the `return` at the end of the function?"),
-        Mistake("mutates-input", lambda answer: any(t.mutated for t in trials(answer)),
-                lambda answer: "`pool2d` changed the array it was given, in "
-                f"{next(t for t in trials(answer) if t.mutated).case.where}. Pooling should "
-                "leave its input alone: write the results into a new array."),
-        Mistake("mixes-channels", lambda answer: _first(answer, _mixes_channels) is not None,
-                _trial_message(_mixes_channels, lambda t:
-                    f"For {t.case.where}, the channels were pooled together: each output "
-                    "pixel mixes all channels. Pool each channel on its own by reducing the "
-                    "window over its first two axes only, e.g. `window.max(axis=(0, 1))`, so "
-                    f"the result has shape `{t.case.expected().shape}`.")),
-        Mistake("swaps-modes", lambda answer: _first(answer, _swaps_modes) is not None,
-                _trial_message(_swaps_modes, lambda t:
-                    f"For {t.case.where}, `pool2d` computed the "
-                    f"{'mean' if t.case.is_max else 'maximum'} of each window instead of "
-                    f"the {'maximum' if t.case.is_max else 'mean'}. `mode='max'` (the "
-                    "default) takes the largest value, `mode='avg'` the average.")),
-        Mistake("max-from-zero", lambda answer: _first(answer, _max_from_zero) is not None,
-                _trial_message(_max_from_zero, lambda t:
-                    f"For {t.case.where}, the result is never below 0, but a window that "
-                    "holds only negative numbers has a negative maximum. Did the maximum "
-                    "start from 0? Take it over the window's own values: "
-                    "`window.max(axis=(0, 1))`.")),
-        Mistake("default-stride-one",
-                lambda answer: _first(answer, _default_stride_one) is not None,
-                _trial_message(_default_stride_one, lambda t:
-                    f"For {t.case.where}, the windows moved one pixel at a time. When "
-                    "`stride` is `None`, the stride is the pool size, so the windows do "
-                    "not overlap.")),
-        Mistake("ignores-stride", lambda answer: _first(answer, _ignores_stride) is not None,
-                _trial_message(_ignores_stride, lambda t:
-                    f"For {t.case.where}, the windows moved by the pool size, not by the "
-                    "stride given. Use `stride` when it is not `None`.")),
-        Mistake("size-off-by-one", lambda answer: _first(answer, _size_off_by_one) is not None,
-                _trial_message(_size_off_by_one, lambda t:
+        *function_mistakes(CASES, "pool2d(X, pool_size, stride=..., mode=...)",
+                           "def pool2d(X, pool_size, stride=None, mode='max'):"),
+        Mistake("size-off-by-one", _failing(CASES, cases_.size_off_by_one),
+                _described(CASES, cases_.size_off_by_one, lambda t:
                     f"For {t.case.where}, the result has shape `{t.result.shape}`, but "
                     f"VALID pooling gives `{t.case.expected().shape}`. Only windows that "
                     "fit entirely inside `X` count: along the height there are "
                     "`(H - ph) // sh + 1` of them, and likewise along the width.")),
-        Mistake("other-difference", lambda answer: _first(answer, lambda t: True) is not None,
-                _trial_message(lambda t: True, lambda t:
-                    f"`pool2d` differs from `tf.nn.pool` on input shape `{t.case.shape}`, "
-                    f"pool_size `{t.case.pool_size!r}`: "
-                    + describe_difference(t.case.call, t.result, t.case.expected(),
-                                          POOL2D_TOLERANCE))),
+        other_difference(CASES),
     ),
 )
 
@@ -706,8 +566,115 @@ after building it on `(None, 400, 400, 3)` is 224.""",
     ),
 )
 
+# --- Question 6: pooling from scratch, with padding -----------------------------------------
+
+PADDED_CASES = (
+    # 5 rows: 'same' needs one padded row and column, and TensorFlow puts it after the picture.
+    # (The seed gives an all-negative window inside too, so a maximum started from 0 and
+    # zeros in the padding differ.)
+    PoolCase("pool2d_padded", (5, 5), 2, padding="same", seed=7),
+    # Overlapping windows: two padded rows, one on each side; one padded column, after.
+    PoolCase("pool2d_padded", (7, 6), 3, stride=2, padding="same", seed=6),
+    # Stride 1 keeps the size; near the border an average has fewer pixels to count.
+    PoolCase("pool2d_padded", (6, 7), 3, stride=1, mode="avg", padding="same", seed=8),
+    # A rectangular window on channels, averaged.
+    PoolCase("pool2d_padded", (5, 7, 2), (2, 3), stride=2, mode="avg", padding="same", seed=9),
+    # 'valid' still works, given or by default.
+    PoolCase("pool2d_padded", (7, 7), 3, stride=2, padding="valid", seed=10),
+    PoolCase("pool2d_padded", (6, 5), 2, seed=11),
+)
+
+
+POOL2D_PADDED = CodingProblem(
+    variables=("pool2d_padded",),
+    read=function_calls(PADDED_CASES, probe=Call(
+        "pool2d_padded(X, 2, stride=None, mode='max', padding='same')", (np.zeros((2, 2)), 2),
+        {"stride": None, "mode": "max", "padding": "same"})),
+    hints=(
+        "With `padding='same'` there are `ceil(H / sh)` windows along the height. They need "
+        "`pad = max((out_h - 1) * sh + ph - H, 0)` rows more than `X` has: `pad // 2` go "
+        "above and the rest below (the odd one goes below, as in TensorFlow). The same goes "
+        "for the width.",
+        "Pad with `np.nan`, not 0: `np.pad(X, pads, constant_values=np.nan)`, with "
+        "`pads = [(top, bottom), (left, right)]` plus `(0, 0)` for the channels. Then "
+        "`np.nanmax` and `np.nanmean` skip the padding, so it never wins a maximum and is "
+        "never counted in an average.",
+        "After padding, the windows are those of 'valid' pooling on the padded array: you "
+        "can pool it with your `pool2d` from question 3, once `np.max`/`np.mean` there are "
+        "`np.nanmax`/`np.nanmean`.",
+    ),
+    solution="""```python
+def pool2d_padded(X, pool_size, stride=None, mode='max', padding='valid'):
+    X = np.asarray(X, dtype=float)
+    ph, pw = (pool_size, pool_size) if np.ndim(pool_size) == 0 else pool_size
+    if stride is None:
+        stride = (ph, pw)
+    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
+    if padding == 'same':
+        pads = []
+        for n, p, s in ((X.shape[0], ph, sh), (X.shape[1], pw, sw)):
+            out = -(-n // s)                      # ceil(n / s) windows
+            pad = max((out - 1) * s + p - n, 0)   # rows (or columns) they need beyond X
+            pads.append((pad // 2, pad - pad // 2))
+        X = np.pad(X, pads + [(0, 0)] * (X.ndim - 2), constant_values=np.nan)
+    reduce = np.nanmax if mode == 'max' else np.nanmean
+    out_h = (X.shape[0] - ph) // sh + 1
+    out_w = (X.shape[1] - pw) // sw + 1
+    Y = np.zeros((out_h, out_w) + X.shape[2:])
+    for i in range(out_h):
+        for j in range(out_w):
+            Y[i, j] = reduce(X[i * sh:i * sh + ph, j * sw:j * sw + pw], axis=(0, 1))
+    return Y
+```
+NaN marks the padded positions as "not part of the picture": `np.nanmax` and `np.nanmean`
+skip them, which is exactly what `tf.nn.pool` does with 'SAME'. Every 'same' window holds at
+least one real pixel, so no window is all NaN.""",
+    mistakes=(
+        *function_mistakes(PADDED_CASES,
+                           "pool2d_padded(X, pool_size, stride=..., mode=..., padding=...)",
+                           "def pool2d_padded(X, pool_size, stride=None, mode='max', "
+                           "padding='valid'):"),
+        Mistake("padding-ignored", _failing(PADDED_CASES, cases_.padding_ignored),
+                _described(PADDED_CASES, cases_.padding_ignored, lambda t:
+                    f"For {t.case.where}, the result is what 'valid' pooling gives: no "
+                    "window hangs over the border. 'same' keeps `ceil(H / sh)` windows along "
+                    "the height (and likewise the width), padding where they hang over. "
+                    "(The checker writes `padding='same'` in lower case, as Keras does; "
+                    "`padding.lower() == 'same'` accepts both spellings.)")),
+        Mistake("default-padding-same", _failing(PADDED_CASES, cases_.default_padding_same),
+                _described(PADDED_CASES, cases_.default_padding_same, lambda t:
+                    f"For {t.case.where}, with no `padding` given, the result is 'same' "
+                    "pooling. The default is `padding='valid'`, as for Keras's pooling "
+                    "layers and your `pool2d`.")),
+        Mistake("padded-with-zeros", _failing(PADDED_CASES, cases_.padded_with_zeros),
+                _described(PADDED_CASES, cases_.padded_with_zeros, lambda t:
+                    f"For {t.case.where}, the padding took part: "
+                    + ("padded zeros won the maximum of windows whose own values are all "
+                       "negative." if t.case.is_max else "padded zeros were counted in the "
+                       "averages at the border.")
+                    + " Padded positions are not part of the picture: pad with `np.nan` and "
+                    "reduce with `np.nanmax` or `np.nanmean`.")),
+        Mistake("extra-padding-first", _failing(PADDED_CASES, cases_.extra_padding_first),
+                _described(PADDED_CASES, cases_.extra_padding_first, lambda t:
+                    f"For {t.case.where}, the odd extra row or column of padding went before "
+                    "the picture. TensorFlow and Keras put `pad // 2` before and the rest, "
+                    "the larger half, after it.")),
+        Mistake("same-size-wrong", _failing(PADDED_CASES, cases_.size_off_by_one),
+                _described(PADDED_CASES, cases_.size_off_by_one, lambda t:
+                    f"For {t.case.where}, the result has shape `{t.result.shape}`, but "
+                    f"`{t.case.expected().shape}` is right. "
+                    + ("With 'same' there are `ceil(H / sh)` windows along the height, "
+                       "whatever the window size" if t.case.is_same else "With 'valid' there "
+                       "are `(H - ph) // sh + 1` windows along the height")
+                    + "; likewise along the width.")),
+        other_difference(PADDED_CASES),
+    ),
+)
+
+
 q_1 = Question(1, CONDENSE)
 q_2 = Question(2, INVARIANCE)
 q_3 = Question(3, POOL2D)
 q_4 = Question(4, AVERAGE_OR_MAX)
 q_5 = Question(5, SHAPES)
+q_6 = Question(6, POOL2D_PADDED)
