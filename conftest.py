@@ -1,5 +1,5 @@
 """Set-up for every test, notebooks included: keep every tool's files out of the user's
-home, and TensorFlow quiet.
+home and nbgrader's exchange, and TensorFlow quiet.
 
 This file sits at the repository root so it is imported before any test is collected,
 and the environment is set at import time, so kernels started by nbval and nbclient
@@ -21,6 +21,8 @@ for variable, folder in {
 }.items():
     (_SCRATCH / folder).mkdir(parents=True, exist_ok=True)
     os.environ[variable] = str(_SCRATCH / folder)
+# nbgrader's exchange: a scratch folder, never the machine's shared one (release creates it).
+os.environ["CVCOURSE_EXCHANGE"] = str(_SCRATCH / "exchange")
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
 os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
 

@@ -26,11 +26,19 @@ from learntools_lite.instructor.preprocessors import AUTOGRADE_STEPS, ClearSolut
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 c = get_config()  # noqa: F821 (provided by the config loader)
+# The course's name in nbgrader's exchange: learners' Assignments panels list it.
 c.CourseDirectory.course_id = "cvcourse"
 c.CourseDirectory.root = HERE
-# The default exchange (/usr/local/share/nbgrader/exchange) is a system folder that need
-# not exist; keep the exchange inside the course.
-c.Exchange.root = os.path.join(HERE, "exchange")
+# The exchange, where `cvcourse release` publishes and `cvcourse collect` collects: a folder
+# outside the repository shared with the learners' servers, nbgrader's default
+# /usr/local/share/nbgrader/exchange unless $CVCOURSE_EXCHANGE names another. The learners'
+# settings (learntools_lite/jupyter_config/learner/nbgrader_config.py) read the same variable.
+if os.environ.get("CVCOURSE_EXCHANGE"):
+    c.Exchange.root = os.environ["CVCOURSE_EXCHANGE"]
+# nbgrader would warn of "cheating" whenever a submission's owner (a system user) differs
+# from its student id, which on a hub is the hub's user name: on Zero to JupyterHub every
+# learner is the system user jovyan, on The Littlest JupyterHub amy is jupyter-amy.
+c.ExchangeCollect.check_owner = False
 
 # nbgrader's own list with one change: each solution region becomes the cell's starter code.
 c.GenerateAssignment.preprocessors = [

@@ -1,5 +1,5 @@
-"""The ``cvcourse`` command: build the notebooks, open JupyterLab, and release, grade and
-give feedback with nbgrader."""
+"""The ``cvcourse`` command: build the notebooks, open JupyterLab, and release, collect,
+grade and give feedback with nbgrader."""
 
 import argparse
 import os
@@ -75,7 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("formgrade", help="open nbgrader's formgrader on the course root, "
                                           "to grade the thought answers by hand (extra "
                                           "arguments are passed to jupyter lab)")
-    commands.add_parser("release", help="generate the student version of every assignment")
+    release = commands.add_parser(
+        "release", help="generate the student version of the named assignments and publish "
+                        "them to nbgrader's exchange, where learners fetch them (no names: "
+                        "generate every assignment, publish nothing)")
+    release.add_argument("assignments", nargs="*")
+    collect = commands.add_parser(
+        "collect", help="take the learners' latest submissions from the exchange into "
+                        "submitted/, for cvcourse grade")
+    collect.add_argument("assignment")
     grade = commands.add_parser("grade", help="import submissions, autograde, and report")
     grade.add_argument("assignment")
     grade.add_argument("--submissions", type=Path,
@@ -114,6 +122,9 @@ def _parser() -> argparse.ArgumentParser:
                           dest="feedback_lms",
                           help="the zip's layout: Moodle's feedback upload, or a folder per "
                                "student (default)")
+    feedback.add_argument("--release", action="store_true", dest="feedback_release",
+                          help="also return each student's feedback through the exchange, "
+                               "to their Assignments panel")
     return parser
 
 
@@ -164,9 +175,21 @@ def main(argv: list[str] | None = None) -> None:
 
             build(root, tuple(args.notebooks))
         elif args.command == "release":
+            from .instructor.exchange import publish
             from .instructor.grading import release
 
-            release(course)
+            release(course, tuple(args.assignments))
+            for assignment in args.assignments:
+                publish(course, assignment)
+            if not args.assignments:
+                print("nothing published to the exchange: name the assignments to publish "
+                      "(cvcourse release ASSIGNMENT ...)")
+        elif args.command == "collect":
+            from .instructor.exchange import collect
+            from .instructor.grading import check_assignment
+
+            check_assignment(course, args.assignment)
+            collect(course, args.assignment)
         elif args.command == "grade":
             sys.exit(_grade(course, args))
         elif args.command == "roster":
@@ -188,6 +211,13 @@ def main(argv: list[str] | None = None) -> None:
 
             files = feedback(course, args.assignment)
             package_feedback(course, args.assignment, files, args.feedback_lms)
+            if args.feedback_release:
+                from .instructor.exchange import return_feedback
+
+                problems = return_feedback(course, args.assignment)
+                for line in problems:
+                    print(f"problem: {line}", file=sys.stderr)
+                sys.exit(1 if problems else 0)
     except (CourseError, SandboxUnavailable) as error:
         raise SystemExit(f"cvcourse: {error}") from None
 

@@ -43,10 +43,13 @@ def check_assignment(course_dir: Path, assignment: str) -> None:
                           f"{', '.join(known) or 'none'}")
 
 
-def release(course_dir: Path, say=print) -> None:
-    """Generate the student version of every assignment into ``release/``."""
+def release(course_dir: Path, names: tuple[str, ...] = (), say=print) -> None:
+    """Generate the student version of the named assignments (default: every one) into
+    ``release/``."""
+    for assignment in names:
+        check_assignment(course_dir, assignment)  # all known, before anything is generated
     api = api_for(course_dir)
-    for assignment in assignments(course_dir):
+    for assignment in names or assignments(course_dir):
         require(api.generate_assignment(assignment, force=True),
                 f"generating the release of {assignment}")
         say(f"released {assignment} -> {course_dir / 'release' / assignment}")

@@ -1,6 +1,7 @@
 """The nbgrader course root (``course/``) driven through nbgrader's own API."""
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -37,12 +38,7 @@ def api_for(course_dir: Path, config=None) -> NbGraderAPI:
     """nbgrader's API for the course at ``course_dir``, with the course's configuration
     (or ``config``, a changed copy of it)."""
     _put_alembic_on_path()
-    config = config if config is not None else load_config(course_dir)
-    # nbgrader checks the exchange folder whenever its API starts; make it if it is ours.
-    exchange = Path(config.Exchange.get("root", course_dir / "exchange"))
-    if exchange.is_relative_to(course_dir):
-        exchange.mkdir(exist_ok=True)
-    return NbGraderAPI(config=config)
+    return NbGraderAPI(config=config if config is not None else load_config(course_dir))
 
 
 def assignments(course_dir: Path) -> list[str]:
@@ -51,9 +47,13 @@ def assignments(course_dir: Path) -> list[str]:
 
 
 def require(result: dict, step: str) -> None:
+    """Raise a one-line CourseError when an nbgrader API call did not succeed: its last
+    line of error or log, without the exception's class (``nbgrader...ExchangeError:``)."""
     if not result.get("success"):
         last = (result.get("error") or result.get("log") or "").strip().splitlines()
-        raise CourseError(f"{step} failed: {last[-1] if last else 'no details from nbgrader'}")
+        reason = re.sub(r"^[\w.]+(Error|Exception): ", "", last[-1]) if last else \
+            "no details from nbgrader"
+        raise CourseError(f"{step} failed: {reason}")
 
 
 @contextmanager

@@ -90,35 +90,35 @@ class LabServer:
     log: Path
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def _tail(log: Path, lines: int = 40) -> str:
+def tail(log: Path, lines: int = 40) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def _wait_for_status(url: str, process: subprocess.Popen, log: Path) -> None:
-    """Poll ``/api/status`` until the server answers; fail with its log if it exits or hangs."""
+def wait_for_status(status_url: str, process: subprocess.Popen, log: Path, name: str) -> None:
+    """Poll ``status_url`` until the server answers; fail with its log if it exits or hangs."""
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"jupyter lab exited with code {process.returncode}:\n{_tail(log)}",
+            pytest.fail(f"{name} exited with code {process.returncode}:\n{tail(log)}",
                         pytrace=False)
         try:
-            with urllib.request.urlopen(f"{url}/api/status", timeout=2) as response:
+            with urllib.request.urlopen(status_url, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.2)  # polling a process that is still starting, not a page
-    pytest.fail(f"jupyter lab did not answer within {SERVER_START_SECONDS} s:\n{_tail(log)}",
+    pytest.fail(f"{name} did not answer within {SERVER_START_SECONDS} s:\n{tail(log)}",
                 pytrace=False)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen) -> None:
     """End the server we started, by its own PID; on SIGTERM it shuts down its kernels."""
     if process.poll() is not None:
         return
@@ -130,16 +130,21 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def write_lab_settings(folder: Path) -> None:
+    """``LAB_SETTINGS`` as JupyterLab's user settings in ``folder``."""
+    for name, values in LAB_SETTINGS.items():
+        path = folder / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
 @contextmanager
 def running_lab(base: Path, command: list[str], cwd: Path, env: dict):
     """Run ``command`` (one of ``learntools_lite.lab``'s launchers) on a free local port with
     no token and scratch Jupyter folders under ``base``; yield the server, then stop it by
     its PID."""
     settings, log = base / "user-settings", base / "server.log"
-    for name, values in LAB_SETTINGS.items():
-        path = settings / f"{name}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
+    write_lab_settings(settings)
     env = dict(env, JUPYTER_CONFIG_DIR=str(base / "config"),
                JUPYTER_RUNTIME_DIR=str(base / "runtime"))
     # Kernels should behave as a learner's do: ipykernel hides C-level stderr (TensorFlow's
@@ -148,7 +153,7 @@ def running_lab(base: Path, command: list[str], cwd: Path, env: dict):
     env.pop("LEARNTOOLS_SOLUTIONS", None)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
 
-    port = _free_port()
+    port = free_port()
     command = [
         *command, "--no-browser",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
@@ -162,10 +167,10 @@ def running_lab(base: Path, command: list[str], cwd: Path, env: dict):
                                    stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}"
-        _wait_for_status(url, process, log)
+        wait_for_status(f"{url}/api/status", process, log, "jupyter lab")
         yield LabServer(url, cwd, log)
     finally:
-        _stop(process)
+        stop(process)
 
 
 @pytest.fixture(scope="session")
@@ -213,21 +218,36 @@ def failed(request) -> bool:
 
 
 @pytest.fixture
-def page(request, chromium):
-    """A page in a fresh browser context. A failing test leaves ``<test name>-failed.png``
-    and the page's JavaScript errors in its report."""
-    context = chromium.new_context(viewport=VIEWPORT)
-    # A backstop only: every wait in a scenario passes what is left of its budget.
-    context.set_default_timeout(SCENARIO_SECONDS * 1000)
-    page = context.new_page()
-    page_errors: list[str] = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
-    yield page
-    if failed(request):
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=ARTIFACTS / f"{request.node.name}-failed.png")
-        print("JavaScript errors on the page:", *page_errors, sep="\n  ")
-    context.close()
+def new_page(request, chromium):
+    """Opens pages, each in a fresh browser context (its own cookies: one user each). A
+    failing test leaves a screenshot of each, ``<test name>[-<name>]-failed.png``, and the
+    pages' JavaScript errors in its report."""
+    opened = []
+
+    def open_page(name: str = ""):
+        context = chromium.new_context(viewport=VIEWPORT)
+        # A backstop only: every wait in a scenario passes what is left of its budget.
+        context.set_default_timeout(SCENARIO_SECONDS * 1000)
+        page = context.new_page()
+        page_errors: list[str] = []
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
+        opened.append((name, context, page, page_errors))
+        return page
+
+    yield open_page
+    for name, context, page, page_errors in opened:
+        if failed(request):
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            suffix = f"-{name}" if name else ""
+            page.screenshot(path=ARTIFACTS / f"{request.node.name}{suffix}-failed.png")
+            print(f"JavaScript errors on the page {name}:", *page_errors, sep="\n  ")
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A page in a fresh browser context (see ``new_page``)."""
+    return new_page()
 
 
 @pytest.fixture
@@ -243,7 +263,7 @@ def lab(request, page, lab_server):
         yield driver
     finally:
         if failed(request):
-            print(f"Server log ({lab_server.log}):\n{_tail(lab_server.log)}")
+            print(f"Server log ({lab_server.log}):\n{tail(lab_server.log)}")
         driver.shut_down_kernels()
 
 
