@@ -10,7 +10,7 @@ export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: lab formgrade test build lint benchmark clean system-packages
+.PHONY: lab formgrade test build lint benchmark clean system-packages hub-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,31 @@ system-packages:
 			echo "make test needs:$$missing. Install with: sudo apt-get install -y$$missing" >&2; \
 			exit 1; \
 		fi; \
-	fi
+	fi; \
+	echo "JupyterHub $$hub, configurable-http-proxy $$proxy"
 
-test: $(VENV)/.installed-test system-packages  ## every test: units, notebooks, grading, browser
+# JupyterHub's proxy, for the hub the browser tests start (tests/browser/hub.py): from npm, at the
+# version package.json pins (package-lock.json fixes the rest), into the git-ignored node_modules/.
+PROXY := node_modules/.bin/configurable-http-proxy
+
+$(PROXY): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make test needs Node.js 20 or later with npm," \
+		"for JupyterHub's proxy (an npm package): see https://nodejs.org" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# JupyterHub (a test extra of pyproject.toml) and its proxy, checked against their pins.
+hub-tools: $(VENV)/.installed-test $(PROXY)
+	@hub="$$($(BIN)/jupyterhub --version)"; proxy="$$($(PROXY) --version)"; \
+	pinned_hub="$$(sed -n 's/^ *"jupyterhub==\([^"]*\)".*/\1/p' pyproject.toml)"; \
+	pinned_proxy="$$(node -p "require('./package.json').dependencies['configurable-http-proxy']")"; \
+	if [ "$$hub" != "$$pinned_hub" ] || [ "$$proxy" != "$$pinned_proxy" ]; then \
+		echo "JupyterHub $$hub and configurable-http-proxy $$proxy are installed, but" \
+			"$$pinned_hub and $$pinned_proxy are pinned: run make clean test" >&2; exit 1; \
+	fi; \
+	echo "JupyterHub $$hub, configurable-http-proxy $$proxy"
+
+test: $(VENV)/.installed-test system-packages hub-tools  ## every test: units, notebooks, grading, browser, hub
 	$(BIN)/python -m pytest
 
 build: $(VENV)/.installed-test  ## regenerate exercises/ and solutions/ from course/notebooks
@@ -55,4 +77,4 @@ benchmark: $(VENV)/.installed-test  ## time the notebooks and the checks
 	$(BIN)/python benchmarks/notebooks.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

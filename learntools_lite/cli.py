@@ -206,14 +206,16 @@ def main(argv: list[str] | None = None) -> None:
                    (args.to or course / f"grades-{args.format}.csv").resolve(),
                    args.missing_as_zero)
         elif args.command == "feedback":
+            from .instructor.exchange import course_folder, return_feedback
             from .instructor.feedback_upload import package_feedback
-            from .instructor.grading import feedback
+            from .instructor.grading import check_assignment, feedback
 
+            check_assignment(course, args.assignment)
+            if args.feedback_release:
+                course_folder(course)  # the exchange is set up, before anything is written
             files = feedback(course, args.assignment)
             package_feedback(course, args.assignment, files, args.feedback_lms)
             if args.feedback_release:
-                from .instructor.exchange import return_feedback
-
                 problems = return_feedback(course, args.assignment)
                 for line in problems:
                     print(f"problem: {line}", file=sys.stderr)

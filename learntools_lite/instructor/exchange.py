@@ -30,8 +30,9 @@ def publish(course_dir: Path, assignment: str, say=print) -> Path:
     return published
 
 
-def _course_folder(api) -> Path:
+def course_folder(course_dir: Path) -> Path:
     """The course's folder in the exchange; one line if nothing was ever published there."""
+    api = api_for(course_dir)
     folder = Path(api.exchange_root) / api.course_id
     if not (folder / "inbound").is_dir():
         raise CourseError(f"the exchange at {api.exchange_root} has no course "
@@ -50,8 +51,8 @@ def collect(course_dir: Path, assignment: str, say=print) -> list[str]:
     """Take each learner's latest submission of ``assignment`` from the exchange into
     ``submitted/`` (nbgrader's ``collect``; a newer submission replaces the one collected
     before). Returns the students whose submission is new or updated."""
+    course_folder(course_dir)
     api = api_for(course_dir)
-    _course_folder(api)
     before = _timestamps(course_dir, assignment)
     require(api.collect(assignment), f"collecting {assignment}")
     after = _timestamps(course_dir, assignment)
@@ -71,8 +72,8 @@ def return_feedback(course_dir: Path, assignment: str, say=print) -> list[str]:
     only that student's Assignments panel finds it (nbgrader names it by a hash of the
     secret their submission carried). Returns the problems: students whose work did not
     come through the exchange (an LMS import) cannot get their feedback this way."""
+    course_folder(course_dir)
     api = api_for(course_dir)
-    _course_folder(api)
     folders = sorted({path.parent for path in
                       (course_dir / "feedback").glob(f"*/{assignment}/*.html")})
     if not folders:
