@@ -21,7 +21,6 @@ from grading_helpers import (
 from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange import ExchangeFactory
-from traitlets.config.loader import PyFileConfigLoader
 
 from conftest import REPO
 from learntools_lite import cli
@@ -66,7 +65,7 @@ def learner_config(monkeypatch, user: str):
     """The learners' nbgrader settings as a hub user's server reads them."""
     with monkeypatch.context() as patch:
         patch.setenv("JUPYTERHUB_USER", user)
-        return PyFileConfigLoader("nbgrader_config.py", path=str(LEARNER_CONFIG)).load_config()
+        return load_config(LEARNER_CONFIG)  # its nbgrader_config.py, as nbgrader reads it
 
 
 class Learner:
@@ -113,7 +112,7 @@ def test_the_course_and_the_learners_read_one_exchange(monkeypatch, tmp_path):
 
     monkeypatch.delenv("CVCOURSE_EXCHANGE")
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
-    alone = PyFileConfigLoader("nbgrader_config.py", path=str(LEARNER_CONFIG)).load_config()
+    alone = load_config(LEARNER_CONFIG)
     assert "root" not in load_config(REPO / "course").Exchange
     assert "root" not in alone.Exchange and "student_id" not in alone.CourseDirectory
 
