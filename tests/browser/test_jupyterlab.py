@@ -68,7 +68,7 @@ def test_run_all_shows_the_not_attempted_prompts_and_no_errors(lab):
     checks = {index: text.strip() for index, text in notebook.code_cell_texts().items()
               if text.strip().endswith(".check()")}
     assert list(checks.values()) == ["q_1.check()", "q_2.check()", "q_3.check()",
-                                     "q_4.check()", "q_5.check()"]
+                                     "q_4.check()", "q_5.check()", "q_6.check()"]
     for index in checks:
         outputs = notebook.outputs(index)
         expect(outputs).to_have_count(1, timeout=lab.timeout())
