@@ -480,9 +480,9 @@ SHAPES = CodingProblem(
         "the 8 kernels has a bias.",
     ),
     solution="""```python
-conv_side = (400 - 3) // 2 + 1          # 'VALID': windows that fit whole -> 199
-pooled_side = int(np.ceil(398 / 2))   # 'SAME': one window per stride, rounded up -> 199
-conv_parameters = (3 * 3 * 3 + 1) * 8   # 8 kernels of 3 x 3 x 3 weights, plus a bias each -> 224
+conv_side = (400 - 3) // 2 + 1  # 'VALID': the windows that fit whole, 199
+pooled_side = int(np.ceil(398 / 2))  # 'SAME': one window per stride, rounded up, 199
+conv_parameters = (3 * 3 * 3 + 1) * 8  # 8 kernels of 3 x 3 x 3 weights and a bias, 224
 ```
 Both sides come out at 199 by different rules: 'VALID' loses the windows that would hang over
 the border, 'SAME' keeps them and pads. Keras agrees: `keras.layers.Conv2D(8, 3).count_params()`

@@ -190,16 +190,18 @@ HEAD_PARAMETERS = CodingProblem(
 all 5 x 5 x 8 = 200 values, so the head has 200 + 1 = 201 parameters; global average pooling
 passes on one value per channel, so the head has 8 + 1 = 9.
 ```python
-def head_size(pooling_layer):
-    head = keras.Sequential([
-        keras.Input(shape=feature_maps.shape[1:]),
-        pooling_layer,
-        keras.layers.Dense(1),
-    ])
-    return head.count_params()
-
-flatten_params = head_size(keras.layers.Flatten())          # 201
-gap_params = head_size(keras.layers.GlobalAvgPool2D())      # 9
+flatten_head = keras.Sequential([
+    keras.Input(shape=feature_maps.shape[1:]),  # one image's maps: 5 x 5 x 8
+    keras.layers.Flatten(),
+    keras.layers.Dense(1),
+])
+gap_head = keras.Sequential([
+    keras.Input(shape=feature_maps.shape[1:]),
+    keras.layers.GlobalAvgPool2D(),
+    keras.layers.Dense(1),
+])
+flatten_params = flatten_head.count_params()  # 201
+gap_params = gap_head.count_params()  # 9
 ```
 Neither `Flatten` nor `GlobalAvgPool2D` has parameters of its own. On the 8 x 8 x 16 maps of
 the pretrained base the gap widens: 1,025 against 17.""",
@@ -524,8 +526,9 @@ hints=(
 def change(vectors):
     return np.linalg.norm(vectors[1] - vectors[0]) / np.linalg.norm(vectors[0])
 
-gap_change = change(gap_vectors)     # about 0.04
-flat_change = change(flat_vectors)   # about 1.2
+
+gap_change = change(gap_vectors)  # about 0.04
+flat_change = change(flat_vectors)  # about 1.2
 ```""",
     written="""Each pooled value says how strongly, *on average over the whole picture*, the
 base found one of the patterns it learned (perhaps the edge of a wheel, or the long flat side of

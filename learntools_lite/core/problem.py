@@ -29,6 +29,7 @@ from .values import Verdict, call_with, numeric_array
 MISTAKE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ANSWERS = "answers"  # every answer variable, by name, for mistakes about all of them
 EVIDENCE = "evidence"  # what a mistake's ``finds`` found, as its message reads it
+SOLUTION_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,12 @@ class CodingProblem:
                 f"which the checker does not give; it gives {', '.join(sorted(known))}"
                 + (" (and `evidence` to the message of a mistake with `finds`)"
                    if part == "message" else "") + ".")
+
+    @property
+    def solution_code(self) -> str:
+        """The first Python block of the solution: the code the worked notebook runs."""
+        block = SOLUTION_BLOCK.search(self.solution)
+        return block.group(1) if block else ""
 
     def capture(self, namespace: dict) -> dict:
         """The learner's values as plain data (see ``core.capture``): runs where they live."""
