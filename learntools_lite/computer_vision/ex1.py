@@ -17,6 +17,8 @@ __all__ = ["q_1", "q_2", "q_3", "q_4", "____"]
 # float32 convolution of a 400 x 400 image: sums of nine products, so 1e-4 is loose enough
 # for any implementation (NumPy in float64, Keras, tf.nn) and tight enough to tell kernels apart.
 FILTER_TOLERANCE = Tolerance(atol=1e-4, rtol=1e-4)
+# Mistakes are recognised with the same tolerance as right answers.
+_close = FILTER_TOLERANCE.close
 
 
 def convolve(image, kernel, strides=1, padding="SAME") -> np.ndarray:
@@ -74,10 +76,6 @@ def _stride_message(answer, stride) -> str:
     return (f"`image_filter` has shape `{answer.shape}`, about 1/{stride} of the image in each "
             f"direction: it looks like `strides={stride}`. Use `strides=1` so the kernel "
             "visits every pixel.")
-
-
-def _close(a, b) -> bool:
-    return a.shape == b.shape and np.allclose(a, b, atol=1e-4, rtol=1e-4)
 
 
 def _not_symmetric(kernel, transform, *args) -> bool:

@@ -238,8 +238,7 @@ combination that makes its features tolerant of small shifts.""",
 
 # --- Question 3: pooling from scratch -------------------------------------------------------
 
-# float64 references; a learner's float32 result is still well within this.
-POOL2D_TOLERANCE = Tolerance(atol=1e-5, rtol=1e-5)
+POOL2D_TOLERANCE = cases_.TOLERANCE
 
 CASES = (
     PoolCase("pool2d", (6, 6), 2),  # the simplest call: default stride and mode
