@@ -3,6 +3,7 @@ module, an author notebook following the conventions, a test table. The build's 
 source fills the solution and the hidden test, the worked notebook runs and passes its check,
 and the judge names the mistake of a wrong answer."""
 
+import importlib
 import sys
 import textwrap
 
@@ -56,8 +57,7 @@ def author_notebook() -> nbformat.NotebookNode:
 def exercise(tmp_path, monkeypatch):
     (tmp_path / "throwaway_exercise.py").write_text(textwrap.dedent(EXERCISE))
     monkeypatch.syspath_prepend(str(tmp_path))
-    import throwaway_exercise
-    yield throwaway_exercise
+    yield importlib.import_module("throwaway_exercise")
     monkeypatch.delitem(sys.modules, "throwaway_exercise")
 
 
