@@ -1,27 +1,39 @@
 # Two commands on a fresh machine:  `make lab`  and  `make test`.
-# Both create .venv when it is missing and install the project into it.
+# Both create .venv when it is missing and install the project into it from the lock
+# (requirements/*.txt, every package pinned; `make lock` re-resolves it from pyproject.toml).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
+LEARNER_LOCK := requirements/learner.txt
+TEST_LOCK := requirements/test.txt
+# The other supported Pythons, tested by `make test-pythons` (the default one by `make test`).
+EXTRA_PYTHONS ?= 3.12 3.13
+# The tests every supported Python runs: all but grading (nbgrader, the sandbox, Dask) and
+# the browser; those run on the default Python only.
+PYTHONS_SELECTION := -m "not grading and not browser"
+# uv resolves the lock; it is needed only by `make lock`, in a venv of its own.
+UV_VERSION := 0.13.9
+UV := build/uv/bin/uv
 # nbgrader starts `alembic` as a subprocess, so the environment's bin/ must be on PATH.
 export PATH := $(BIN):$(PATH)
 # TensorFlow's start-up lines on stderr would count as failures in nbgrader and nbval.
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: lab formgrade test build lint benchmark clean system-packages hub-tools
+.PHONY: lab formgrade test test-pythons build lint benchmark lock clean system-packages hub-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# The learner's environment: the course's packages, no test tools.
+$(VENV)/.installed: pyproject.toml $(LEARNER_LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r $(LEARNER_LOCK) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(TEST_LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r $(TEST_LOCK) -e '.[test]'
 	touch $@ $(VENV)/.installed
 
 lab: $(VENV)/.installed  ## open JupyterLab on the course
@@ -43,8 +55,7 @@ system-packages:
 			echo "make test needs:$$missing. Install with: sudo apt-get install -y$$missing" >&2; \
 			exit 1; \
 		fi; \
-	fi; \
-	echo "JupyterHub $$hub, configurable-http-proxy $$proxy"
+	fi
 
 # JupyterHub's proxy, for the hub the browser tests start (tests/browser/hub.py): from npm, at the
 # version package.json pins (package-lock.json fixes the rest), into the git-ignored node_modules/.
@@ -70,11 +81,49 @@ hub-tools: $(VENV)/.installed-test $(PROXY)
 test: $(VENV)/.installed-test system-packages hub-tools  ## every test: units, notebooks, grading, browser, hub
 	$(BIN)/python -m pytest
 
+# An interpreter of Python X.Y: pythonX.Y on PATH if it runs (a pyenv shim may not), else
+# the newest X.Y under pyenv's root.
+PYENV_ROOT ?= $(HOME)/.pyenv
+python_of = $(firstword $(foreach candidate,$(shell command -v python$(1)) \
+	$(shell ls -d $(PYENV_ROOT)/versions/$(1).*/bin/python$(1) 2>/dev/null | sort -V -r),\
+	$(shell $(candidate) -c 'print("$(candidate)")' 2>/dev/null)))
+
+# One venv per extra Python, installed from the same lock as .venv.
+.venv-%/.installed-test: pyproject.toml $(TEST_LOCK)
+	@[ -n "$(call python_of,$*)" ] || { echo "make test-pythons needs Python $*" \
+		"(python$* on PATH, or pyenv install $*)" >&2; exit 1; }
+	$(call python_of,$*) -m venv .venv-$*
+	.venv-$*/bin/python -m pip install --quiet --upgrade pip
+	.venv-$*/bin/python -m pip install --quiet -r $(TEST_LOCK) -e '.[test]'
+	touch $@
+
+test-pythons: $(foreach version,$(EXTRA_PYTHONS),.venv-$(version)/.installed-test)  ## units and notebooks on the other supported Pythons
+	@for version in $(EXTRA_PYTHONS); do \
+		echo "== Python $$version"; \
+		PATH="$(CURDIR)/.venv-$$version/bin:$$PATH" \
+			.venv-$$version/bin/python -m pytest $(PYTHONS_SELECTION) || exit 1; \
+	done
+
 build: $(VENV)/.installed-test  ## regenerate exercises/ and solutions/ from course/notebooks
 	$(BIN)/cvcourse build
 
 benchmark: $(VENV)/.installed-test  ## time the notebooks and the checks
 	$(BIN)/python benchmarks/notebooks.py
 
+$(UV):
+	$(PYTHON) -m venv build/uv
+	build/uv/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+# Re-resolve the lock from pyproject.toml: every pin that still fits is kept; with
+# UPGRADE=1 every unpinned (indirect) dependency moves to its newest fitting version.
+# One universal lock per install covers Python 3.11-3.13 and every platform, with
+# environment markers where they differ; the test lock holds the learner lock's versions.
+lock: $(UV)  ## re-resolve requirements/*.txt from pyproject.toml
+	$(UV) pip compile pyproject.toml --universal --python-version 3.11 --quiet \
+		--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o $(LEARNER_LOCK)
+	$(UV) pip compile pyproject.toml --universal --python-version 3.11 --quiet \
+		--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) --extra test \
+		--constraint $(LEARNER_LOCK) -o $(TEST_LOCK)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules
+	rm -rf $(VENV) .venv-* build/uv .pytest_cache .ruff_cache node_modules

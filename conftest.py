@@ -52,6 +52,12 @@ def namespace():
     return names
 
 
+def outcome_for(question, namespace, **values):
+    """The question's verdict once ``values`` are set in the learner's namespace."""
+    namespace.update(values)
+    return question.evaluate()
+
+
 @pytest.fixture
 def no_last_error(monkeypatch):
     """pytest records failures in sys.last_value; keep them out of "missing variable" checks."""

@@ -15,6 +15,18 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 # Where student work lives, when not in the repository's course/ (see README).
 COURSE_VARIABLE = "CVCOURSE_COURSE"
 
+# Exit codes, distinct so that a script can tell a class with problems from a failed run.
+EXIT_OK = 0  # done; for grade: every submission graded, no problem
+EXIT_FAILED = 1  # the run itself failed (one line on stderr says why)
+EXIT_USAGE = 2  # the command line was wrong (argparse's own code)
+EXIT_PROBLEMS = 3  # grade, feedback --release: done, with "problem:" lines for some students
+EXIT_CODES = f"""exit codes:
+  {EXIT_OK}  done (grade: every submission graded, no problem)
+  {EXIT_FAILED}  the run itself failed (one line on stderr says why)
+  {EXIT_USAGE}  usage error (unknown command, option or argument)
+  {EXIT_PROBLEMS}  grade: graded, but some students or files have a "problem:" line;
+     feedback --release: released, but some students' feedback has a "problem:" line"""
+
 
 def _course_root(path: str) -> Path:
     root = Path(path).resolve()
@@ -58,13 +70,15 @@ def _parser() -> argparse.ArgumentParser:
     from .instructor.sandbox import Limits
     from .instructor.submissions import PRESETS
 
-    parser = argparse.ArgumentParser(prog="cvcourse", description=__doc__)
+    parser = argparse.ArgumentParser(prog="cvcourse", description=__doc__, epilog=EXIT_CODES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    parser.add_argument("--root", default=".", help="the course repository (default: here)")
-    parser.add_argument("--course", type=Path,
-                        help="the nbgrader course root, which may live outside the repository "
-                             f"(default: ${COURSE_VARIABLE}, else ROOT/course)")
-    commands = parser.add_subparsers(dest="command", required=True)
+    _global_options(parser, root=".", course=None)
+    # The global options are accepted after the command too (`cvcourse grade ex1 --root R`);
+    # there they leave the value given before the command, or its default, when absent.
+    after = argparse.ArgumentParser(add_help=False)
+    _global_options(after, root=argparse.SUPPRESS, course=argparse.SUPPRESS)
+    commands = _Commands(parser.add_subparsers(dest="command", required=True), after)
     build = commands.add_parser(
         "build", help="regenerate course/source/, exercises/, solutions/ and the lessons' "
                       "outputs from course/notebooks and course/lessons")
@@ -101,7 +115,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="memory limit per notebook in MB "
                             f"(default {Limits.memory_mb})")
     roster = commands.add_parser("roster", help="the class list (nbgrader's student table)")
-    roster_commands = roster.add_subparsers(dest="roster_command", required=True)
+    roster_commands = _Commands(roster.add_subparsers(dest="roster_command", required=True),
+                                after)
     roster_import = roster_commands.add_parser(
         "import", help="add the students of an LMS roster export (Canvas gradebook, Moodle "
                        "grading worksheet, Blackboard Grade Center, or id,first_name,"
@@ -128,6 +143,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _global_options(parser: argparse.ArgumentParser, root, course) -> None:
+    """--root and --course, with these defaults."""
+    parser.add_argument("--root", default=root,
+                        help="the course repository (default: here)")
+    parser.add_argument("--course", type=Path, default=course,
+                        help="the nbgrader course root, which may live outside the repository "
+                             f"(default: ${COURSE_VARIABLE}, else ROOT/course)")
+
+
+class _Commands:
+    """Sub-commands that also accept the global options, and list the exit codes."""
+
+    def __init__(self, subparsers, global_options: argparse.ArgumentParser):
+        self.subparsers, self.global_options = subparsers, global_options
+
+    def add_parser(self, name: str, **kwargs) -> argparse.ArgumentParser:
+        return self.subparsers.add_parser(
+            name, parents=[self.global_options], epilog=EXIT_CODES,
+            formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
+
+
 def _grade(course: Path, args) -> int:
     from .instructor import report
     from .instructor.grading import RunOptions, grade, read_judgements
@@ -147,12 +183,16 @@ def _grade(course: Path, args) -> int:
           f"{course / 'report.png'}")
     for line in problems:
         print(f"problem: {line}", file=sys.stderr)
-    return 1 if problems else 0
+    return EXIT_PROBLEMS if problems else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run one ``cvcourse`` command; exits with one of the codes of ``EXIT_CODES``."""
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
+    # Only the two commands that start JupyterLab pass unknown arguments on.
+    if extra and args.command not in ("lab", "formgrade"):
+        parser.error(f"unrecognised arguments: {' '.join(extra)}")
     elsewhere = args.course or (Path(os.environ[COURSE_VARIABLE])
                                 if os.environ.get(COURSE_VARIABLE) else None)
     # The repository is needed to open the lab and to build; a course elsewhere is not.
@@ -165,8 +205,6 @@ def main(argv: list[str] | None = None) -> None:
     from .instructor.nbgrader_course import CourseError
     from .instructor.sandbox import SandboxUnavailable
 
-    if extra and args.command != "formgrade":
-        parser.error(f"unrecognised arguments: {' '.join(extra)}")
     try:
         if args.command == "formgrade":
             formgrade(course, extra)
@@ -219,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
                 problems = return_feedback(course, args.assignment)
                 for line in problems:
                     print(f"problem: {line}", file=sys.stderr)
-                sys.exit(1 if problems else 0)
+                sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
     except (CourseError, SandboxUnavailable) as error:
         raise SystemExit(f"cvcourse: {error}") from None
 

@@ -136,3 +136,59 @@ def test_version_is_the_installed_distributions(capsys):
         cli.main(["--version"])
     assert stop.value.code == 0
     assert capsys.readouterr().out == f"cvcourse {version('cvcourse')}\n"
+
+
+@pytest.mark.parametrize("arguments", [
+    ["build", "--root", "{tmp}"], ["--root", ".", "build", "--root", "{tmp}"],
+    ["roster", "import", "roster.csv", "--root", "{tmp}"]])
+def test_global_options_are_accepted_after_the_command(tmp_path, arguments):
+    with pytest.raises(SystemExit) as stop:
+        cli.main([a.replace("{tmp}", str(tmp_path)) for a in arguments])
+    assert str(stop.value).startswith(f"cvcourse: {tmp_path} is not a course repository")
+
+
+def test_course_after_the_command_is_the_course(tmp_path):
+    course = _course_repo(tmp_path) / "course"
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--root", "/nowhere", "grade", "ex9", "--course", str(course)])
+    assert str(stop.value).startswith("cvcourse: unknown assignment 'ex9'")
+
+
+def test_formgrade_takes_root_after_the_command_and_passes_the_rest_on(monkeypatch, tmp_path):
+    course = _course_repo(tmp_path) / "course"
+    started = _started(monkeypatch)
+    cli.main(["formgrade", "--root", str(tmp_path), "--port=9999"])
+    assert started["cwd"] == course and started["args"][-1] == "--port=9999"
+
+
+def _cvcourse(*arguments, cwd):
+    """``cvcourse`` as a learner or a script runs it: a process of its own."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "learntools_lite.cli", *arguments],
+                          cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("arguments, code, message", [
+    (["grade"], 2, "cvcourse grade: error: the following arguments are required: assignment"),
+    (["grade", "ex1_convolution", "--workers", "many"], 2, "invalid int value: 'many'"),
+    (["publish"], 2, "invalid choice: 'publish'"),
+    (["build", "--fast"], 2, "unrecognised arguments: --fast"),
+    (["build"], 1, "cvcourse: {tmp} is not a course repository"),
+    (["--root", str(REPO), "grade", "ex9"], 1, "cvcourse: unknown assignment 'ex9'"),
+])
+def test_exit_codes_tell_usage_from_a_failed_run(tmp_path, arguments, code, message):
+    result = _cvcourse(*arguments, cwd=tmp_path)
+    assert result.returncode == code
+    assert message.replace("{tmp}", str(tmp_path)) in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_help_lists_the_exit_codes(tmp_path):
+    for arguments in (["--help"], ["grade", "--help"]):
+        result = _cvcourse(*arguments, cwd=tmp_path)
+        assert result.returncode == 0
+        codes = result.stdout.split("exit codes:\n", 1)[1].splitlines()
+        assert [line.split()[0] for line in codes] == ["0", "1", "2", "3"]
+        assert "graded, but some students or files have a \"problem:\" line" in codes[3]

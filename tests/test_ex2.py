@@ -8,17 +8,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from conftest import REPO
+from conftest import REPO, outcome_for
 from learntools_lite.computer_vision import ex2, pool2d_cases, pooling
 from learntools_lite.computer_vision.ex2 import q_1, q_2, q_3, q_4, q_5, q_6
 from learntools_lite.core import Status, ____
 from learntools_lite.core.blank_display import caused_by_blank
-
-
-def outcome_for(question, namespace, **values):
-    namespace.update(values)
-    return question.evaluate()
-
 
 # ---------------------------------------------------------------- set-up
 
@@ -297,14 +291,9 @@ def test_q2_solution_quotes_the_real_counts():
 
 # ---------------------------------------------------------------- q_3: pool2d
 
-def solution_code(question) -> str:
-    """The first Python block of the solution learners are shown."""
-    return question.problem.solution.split("```python\n", 1)[1].split("```", 1)[0]
-
-
 # The solution shown to learners is itself one of the correct answers tested; its opening
 # lines (reading the arguments) are shared by the other implementations below.
-LOOPS = solution_code(q_3)
+LOOPS = q_3.problem.solution_code
 HEAD = "\n" + LOOPS.split("    out_h =", 1)[0]
 
 
@@ -691,7 +680,7 @@ def test_q5_a_string_is_explained(namespace):
 
 # ---------------------------------------------------------------- q_6: pool2d with padding
 
-PADDED = solution_code(q_6)
+PADDED = q_6.problem.solution_code
 PADDED_HEAD = PADDED.split("    reduce = np.nanmax", 1)[0]
 
 CORRECT_POOL2D_PADDED = {

@@ -56,10 +56,6 @@ def run(ns, code, question):
     return question.evaluate()
 
 
-def solution_code(question) -> str:
-    return "\n".join(re.findall(r"```python\n(.*?)```", question.problem.solution, re.S))
-
-
 # --- the set-up itself ---------------------------------------------------------------------
 
 def test_setup_gives_the_documented_shapes(ns):
@@ -87,7 +83,7 @@ def test_setup_data_tells_the_q3_mistakes_apart(ns):
 
 @pytest.mark.parametrize("question", [ex3.q_1, ex3.q_2, ex3.q_3])
 def test_each_solution_passes(ns, question):
-    assert run(ns, solution_code(question), question).status is Status.CORRECT
+    assert run(ns, question.problem.solution_code, question).status is Status.CORRECT
 
 
 # --- q_1: global average pooling --------------------------------------------------------------
@@ -344,7 +340,7 @@ flat_vectors = truck_maps.reshape(len(trucks), -1)
 
 
 @pytest.mark.parametrize("code", [
-    solution_code(ex3.q_4),
+    ex3.q_4.problem.solution_code,
     "gap_change = np.linalg.norm(gap_vectors[1] - gap_vectors[0]) / "
     "np.linalg.norm(gap_vectors[0])\n"
     "flat_change = np.linalg.norm(flat_vectors[1] - flat_vectors[0]) / "
@@ -426,7 +422,7 @@ RED_RESPONSES = ex3.red_detector()["red_responses"]
 
 
 @pytest.mark.parametrize("code", [
-    solution_code(ex3.q_5),
+    ex3.q_5.problem.solution_code,
     # A red picture built by broadcasting, averaged in TensorFlow, the index as a NumPy int.
     "red = np.ones((1, 64, 64, 3)) * np.array([1.0, 0.0, 0.0])\n"
     "red_responses = tf.reduce_mean(first(red), axis=[0, 1, 2])\n"

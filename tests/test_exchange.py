@@ -193,6 +193,7 @@ def test_collect_takes_each_learners_latest_submission(course, monkeypatch, tmp_
 
 
 @pytest.mark.slow
+@pytest.mark.grading
 def test_feedback_returns_to_each_learner_their_own(course, exchange, monkeypatch, tmp_path,
                                                     capsys):
     """amy and ben submit through the exchange, cal's work comes from an LMS export: each
@@ -209,7 +210,7 @@ def test_feedback_returns_to_each_learner_their_own(course, exchange, monkeypatc
                     "--workers", "2") == 0
     capsys.readouterr()
 
-    assert cvcourse(course, "feedback", EX1, "--release") == 1
+    assert cvcourse(course, "feedback", EX1, "--release") == 3  # graded, with a problem
     out, err = capsys.readouterr()
     assert out.splitlines()[-2:] == ["returned feedback to amy", "returned feedback to ben"]
     assert err == ("problem: cal: this submission did not come through the exchange (no "

@@ -13,7 +13,7 @@ from learntools_lite.instructor.grading import RunOptions, grade
 from learntools_lite.instructor.nbgrader_course import api_for
 
 EX1 = "ex1_convolution"
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.grading]
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from learntools_lite.instructor.preprocessors import AUTOGRADE_STEPS, SandboxedE
 
 EX1 = "ex1_convolution"
 ALL = sorted(p.name for p in (REPO / "course" / "source").iterdir())
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.grading]
 
 
 def _drop_test_cell(notebook, grade_id):
@@ -228,7 +228,12 @@ def test_cvcourse_grade_prints_a_table_and_writes_the_report(tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         cli.main(["--root", str(tmp_path), "grade", EX1, "--submissions", str(tmp_path / "subs")])
     assert stop.value.code == 0
-    table = capsys.readouterr().out.splitlines()
+    captured = capsys.readouterr()
+    # Not a terminal: plain progress lines, no bar frames.
+    assert "\r" not in captured.err
+    assert "executing notebooks: 0/5 done\n" in captured.err
+    assert "executing notebooks: 5/5 done\n" in captured.err
+    table = captured.out.splitlines()
     assert table[:6] == ["student  q_1_test  q_2_test  q_3_test  q_4_test  total",
                          "amy      1         1         1         1         4/4  ",
                          "ben      1         1         0         1         3/4  ",
@@ -247,6 +252,23 @@ def test_cvcourse_grade_prints_a_table_and_writes_the_report(tmp_path, capsys):
     assert f"dee,{EX1},q_3,CORRECT," in misconceptions
     assert len(misconceptions) == 1 + 5 * 4
     assert (course / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cvcourse_grade_exits_3_when_graded_with_a_problem(tmp_path, capsys):
+    """A class with a problem line is graded all the same, and says so by its exit code,
+    which a failed run (1) or a usage error (2) never gives."""
+    from learntools_lite import cli
+
+    copy_course(tmp_path)
+    write_submissions(tmp_path / "subs", EX1, {"amy": submission(EX1, solution_answers(EX1))})
+    (tmp_path / "subs" / "notes.txt").write_text("not a submission")
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["grade", EX1, "--submissions", str(tmp_path / "subs"), "--root", str(tmp_path)])
+    assert stop.value.code == 3
+    captured = capsys.readouterr()
+    assert "amy      1         1         1         1         4/4  " in captured.out.splitlines()
+    problems = [line for line in captured.err.splitlines() if line.startswith("problem: ")]
+    assert len(problems) == 1 and "notes.txt" in problems[0]
 
 
 def test_the_report_counts_each_named_mistake_per_question():

@@ -60,9 +60,10 @@ LABELS = {id(question): label for label, question in QUESTIONS.items()}
 # --- the tests to run again ------------------------------------------------------------------
 
 def _evaluating_helpers(module) -> set[str]:
-    """Module-level helpers that evaluate a question (``outcome_for``, ``run``, ...)."""
+    """Module-level helpers that evaluate a question: the module's own (``run``, ...) and
+    the shared ones it imports from conftest.py (``outcome_for``)."""
     return {name for name, obj in vars(module).items()
-            if inspect.isfunction(obj) and obj.__module__ == module.__name__
+            if inspect.isfunction(obj) and obj.__module__ in (module.__name__, "conftest")
             and not name.startswith("test_") and ".evaluate(" in inspect.getsource(obj)}
 
 

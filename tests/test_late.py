@@ -57,6 +57,7 @@ def test_late_marks_without_a_due_date_are_reported(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.grading
 def test_on_time_late_and_very_late_students(tmp_path):
     course = copy_course(tmp_path, DUE)
     right = nbformat.writes(submission(EX1, solution_answers(EX1)))

@@ -10,6 +10,7 @@ from conftest import REPO, kernel_stderr_visible
 from learntools_lite.instructor.build import CourseLayout
 from learntools_lite.instructor.nbgrader_course import generate_release, scratch_course
 from learntools_lite.instructor.nbgrader_source import nbgrader_source
+from learntools_lite.instructor.nbgrader_source import questions_of as nbgrader_source_questions
 from learntools_lite.instructor.versions import SourceError, solution_version
 
 LAYOUT = CourseLayout(REPO)
@@ -123,9 +124,8 @@ def author_notebook(*sources, exercise="learntools_lite.computer_vision.ex1"):
 
 
 def test_nbgrader_metadata_follows_the_conventions():
-    notebook = author_notebook("### BEGIN SOLUTION\nkernel = 1\n### END SOLUTION", "q_1.check()",
-                               "### BEGIN SOLUTION\nrelu_pos = 1\n### END SOLUTION",
-                               "q_4.check()")
+    notebook = author_notebook("### BEGIN SOLUTION\n### END SOLUTION", "q_1.check()",
+                               "### BEGIN SOLUTION\n### END SOLUTION", "q_4.check()")
     notebook.cells[0].metadata["cvcourse"] = {"starter": "kernel = ____"}
     notebook.cells[1].metadata["cvcourse"] = {"points": 2}
     notebook.cells[2].metadata["cvcourse"] = {"starter": "relu_pos = ____"}
@@ -150,6 +150,35 @@ def test_nbgrader_metadata_follows_the_conventions():
     assert "together they lose nothing" in written.source  # the model answer, for graders
     assert test_4.metadata.nbgrader["grade_id"] == "q_4_test"
     assert test_4.metadata.nbgrader["points"] == 1
+
+
+def test_the_solution_region_is_filled_from_the_definition_only():
+    from learntools_lite.computer_vision import ex1
+    notebook = author_notebook("kernel = None\n### BEGIN SOLUTION\n### END SOLUTION\nprint(1)",
+                               "q_1.check()")
+    notebook.cells[0].metadata["cvcourse"] = {"starter": "kernel = ____"}
+    answer = nbgrader_source(notebook).cells[0]
+    assert answer.source == ("kernel = None\n### BEGIN SOLUTION\n"
+                             + ex1.q_1.problem.solution_code + "### END SOLUTION\nprint(1)")
+    # A second copy of the solution in the notebook could drift from the definition.
+    notebook.cells[0].source = "### BEGIN SOLUTION\nkernel = 1\n### END SOLUTION"
+    with pytest.raises(SourceError, match="q_1: leave the solution region empty"):
+        nbgrader_source(notebook)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_every_worked_answer_is_its_definitions_solution(source):
+    """What the solutions notebook runs is what q_n.solution() shows, question by question."""
+    author = read(source)
+    questions = nbgrader_source_questions(author)
+    regions = {int(cell.metadata.nbgrader["grade_id"][2:]): cell.source
+               for cell in read(LAYOUT.nbgrader_source(source)).cells
+               if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code"}
+    assert sorted(regions) == sorted(number for number, q in questions.items()
+                                     if not q.problem.is_thought)
+    for number, region in regions.items():
+        code = region.split("### BEGIN SOLUTION\n", 1)[1].split("### END SOLUTION", 1)[0]
+        assert code == questions[number].problem.solution_code, f"q_{number}"
 
 
 def test_a_thought_question_gets_a_written_answer_and_no_test():

@@ -25,7 +25,7 @@ from learntools_lite.instructor.grading import (
 EX1 = "ex1_convolution"
 # No skip when bubblewrap is missing: grading then stops with its own one-line message,
 # which is the failure to read (make test and CI install bubblewrap).
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.grading]
 ZEROS = "kernel = tf.constant([[0, 0, 0], [0, 0, 0], [0, 0, 0]])"
 RIGHT = solution_answers(EX1)
 

@@ -17,6 +17,8 @@ __all__ = ["q_1", "q_2", "q_3", "q_4", "____"]
 # float32 convolution of a 400 x 400 image: sums of nine products, so 1e-4 is loose enough
 # for any implementation (NumPy in float64, Keras, tf.nn) and tight enough to tell kernels apart.
 FILTER_TOLERANCE = Tolerance(atol=1e-4, rtol=1e-4)
+# Mistakes are recognised with the same tolerance as right answers.
+_close = FILTER_TOLERANCE.close
 
 
 def convolve(image, kernel, strides=1, padding="SAME") -> np.ndarray:
@@ -74,10 +76,6 @@ def _stride_message(answer, stride) -> str:
     return (f"`image_filter` has shape `{answer.shape}`, about 1/{stride} of the image in each "
             f"direction: it looks like `strides={stride}`. Use `strides=1` so the kernel "
             "visits every pixel.")
-
-
-def _close(a, b) -> bool:
-    return a.shape == b.shape and np.allclose(a, b, atol=1e-4, rtol=1e-4)
 
 
 def _not_symmetric(kernel, transform, *args) -> bool:
@@ -142,23 +140,26 @@ image_filter = tf.nn.conv2d(
 ```
 A new name, `filters`, keeps `kernel` 3 x 3, so the cell can be run again.""",
     mistakes=(
-        Mistake("relu-applied", lambda answer, expected: _close(answer, _relu(expected)),
+        Mistake("relu-applied",
+                lambda answer, expected: _close(answer, _relu(expected["image_filter"])),
                 "`image_filter` has no negative values where the convolution has some: "
                 "it looks like ReLU is already applied. Question 2 is the filter step "
                 "alone; the ReLU (detect) step is question 3."),
         Mistake("valid-padding", lambda answer, image: answer.shape == (1, image.shape[1] - 2,
                                                          image.shape[2] - 2, 1),
-                lambda answer, expected:
-                f"`image_filter` has shape `{answer.shape}` instead of `{expected.shape}`: "
+                lambda answer, expected: f"`image_filter` has shape `{answer.shape}` instead of "
+                f"`{expected['image_filter'].shape}`: "
                 "one pixel is missing on every side, which is what `padding='VALID'` does. "
                 "Use `padding='SAME'` to keep the image size."),
-        Mistake("stride-too-large", lambda answer, image: stride_used(image, answer) is not None,
-                lambda answer, image: _stride_message(answer, stride_used(image, answer))),
-        Mistake("squeezed-or-reshaped", lambda answer, expected: answer.shape != expected.shape
-                and answer.size == expected.size,
+        Mistake("stride-too-large", finds=lambda answer, image: stride_used(image, answer),
+                message=lambda answer, evidence: _stride_message(answer, evidence)),
+        Mistake("squeezed-or-reshaped",
+                lambda answer, expected: answer.shape != expected["image_filter"].shape
+                and answer.size == expected["image_filter"].size,
                 lambda answer, expected:
                 f"`image_filter` holds the right number of values but has shape "
-                f"`{answer.shape}` instead of `{expected.shape}`. Keep the batch and channel "
+                f"`{answer.shape}` instead of `{expected['image_filter'].shape}`. Keep the batch "
+                "and channel "
                 "axes that `tf.nn.conv2d` returns; do not squeeze or reshape the result."),
         Mistake("kernel-flipped", lambda answer, image, kernel: _not_symmetric(kernel, np.rot90, 2)
                 and _close(answer, convolve(image, np.rot90(kernel, 2))),
@@ -170,10 +171,10 @@ A new name, `filters`, keeps `kernel` 3 x 3, so the cell can be run again.""",
                 and _close(answer, convolve(image, kernel.T)),
                 "`image_filter` was made with your kernel transposed (rows and columns "
                 "swapped). Use `kernel` as it is; reshape it with `tf.reshape`, not a transpose."),
-        Mistake("other-kernel", lambda answer, image: kernel_behind(image, answer) is not None,
-                lambda answer, image, kernel:
+        Mistake("other-kernel", finds=lambda answer, image: kernel_behind(image, answer),
+                message=lambda evidence, kernel:
                 f"`image_filter` is a convolution of `image`, but with the kernel "
-                f"`{kernel_behind(image, answer).tolist()}`, not with your `kernel` "
+                f"`{evidence.tolist()}`, not with your `kernel` "
                 f"`{kernel.tolist()}`. Did you type a different kernel into the call, or "
                 "redefine `kernel`? Convolve with your own `kernel`."),
     ),

@@ -22,7 +22,7 @@ from ..core.capture import Call
 from ..core.outcome import incorrect
 from ..core.problem import describe_difference
 from ..core.trials import first_wrong, function_calls, trials
-from ..core.values import Verdict, informative
+from ..core.values import Verdict, informative, listed, not_single, not_whole
 from . import pool2d_cases as cases_
 from . import pooling
 from .pool2d_cases import PoolCase, close
@@ -117,23 +117,28 @@ With `padding='VALID'` it is the same too, because 398 is even: no block runs pa
                 "of `image_detect`: the 2 x 2 window moved one pixel at a time "
                 "(stride 1). Use `strides=(2, 2)` so the blocks do not overlap and the image "
                 "is condensed to half its size."),
-        Mistake("squeezed", lambda answer, expected: close(answer, expected[0, :, :, 0]),
+        Mistake("squeezed",
+                lambda answer, expected: close(answer, expected["image_condense"][0, :, :, 0]),
                 lambda expected: f"`image_condense` has the right values but shape "
-                f"`{expected.shape[1:3]}`: the batch and channel axes were squeezed away. "
-                f"Keep the shape `{expected.shape}` that `tf.nn.pool` returns."),
+                f"`{expected['image_condense'].shape[1:3]}`: the batch and channel axes were "
+                f"squeezed away. Keep the shape `{expected['image_condense'].shape}` that "
+                "`tf.nn.pool` returns."),
         Mistake("transposed",
-                lambda answer, expected: close(answer, expected.transpose(0, 2, 1, 3)),
+                lambda answer, expected: close(answer,
+                                               expected["image_condense"].transpose(0, 2, 1, 3)),
                 "`image_condense` is transposed: its rows are the columns of the expected "
                 "result. Pool `image_detect` as it is, without swapping its axes."),
         Mistake("channels-first",
-                lambda answer, expected: close(answer, expected.transpose(0, 3, 1, 2)),
+                lambda answer, expected: close(answer,
+                                               expected["image_condense"].transpose(0, 3, 1, 2)),
                 lambda answer: f"`image_condense` has the right values but shape "
                 f"`{answer.shape}`, with channels first. TensorFlow keeps channels last: "
                 "`[batch, height, width, channels]`; do not transpose the result."),
-        Mistake("reshaped", lambda answer, expected: answer.shape != expected.shape
-                and answer.size == expected.size,
+        Mistake("reshaped", lambda answer, expected: answer.shape != expected["image_condense"]
+                .shape and answer.size == expected["image_condense"].size,
                 lambda answer, expected: f"`image_condense` holds the right number of values "
-                f"but has shape `{answer.shape}` instead of `{expected.shape}`. Do not reshape "
+                f"but has shape `{answer.shape}` instead of "
+                f"`{expected['image_condense'].shape}`. Do not reshape "
                 "the result of the pooling."),
     ),
     errors=(
@@ -219,11 +224,11 @@ combination that makes its features tolerant of small shifts.""",
                 f"the unshifted one in {pooling.compare_shift(None, *SHIFT, 0).changed} "
                 "pixels: a shift always changes the picture itself. How many poolings "
                 "does it take to hide it?"),
-        Mistake("too-few", lambda answer, expected: answer < expected,
+        Mistake("too-few", lambda answer, expected: answer < expected["poolings_needed"],
                 lambda answer: f"After {_plural(int(answer), 'pooling')} the shifted "
                 f"circle's result still differs from the unshifted one in "
                 f"{_plural(_changed_after(answer), 'pixel')}. Try more poolings."),
-        Mistake("too-many", lambda answer, expected: answer > expected,
+        Mistake("too-many", lambda answer, expected: answer > expected["poolings_needed"],
                 lambda answer: f"After {_plural(int(answer), 'pooling')} the shift has "
                 "indeed vanished, but it has vanished already after fewer. Find the "
                 "smallest number."),
@@ -233,8 +238,7 @@ combination that makes its features tolerant of small shifts.""",
 
 # --- Question 3: pooling from scratch -------------------------------------------------------
 
-# float64 references; a learner's float32 result is still well within this.
-POOL2D_TOLERANCE = Tolerance(atol=1e-5, rtol=1e-5)
+POOL2D_TOLERANCE = cases_.TOLERANCE
 
 CASES = (
     PoolCase("pool2d", (6, 6), 2),  # the simplest call: default stride and mode
@@ -251,14 +255,15 @@ def wrong_signature(answer) -> str | None:
     return None if answer.accepts_probe else answer.signature
 
 
-def _failing(cases, test):
-    """A mistake predicate: some case's result fails in the way ``test`` recognises."""
-    return lambda answer: first_wrong(trials(answer, cases, POOL2D_TOLERANCE), test) is not None
+def _first(cases, test):
+    """A mistake's ``finds``: the first case whose result fails in the way ``test``
+    recognises, or None."""
+    return lambda answer: first_wrong(trials(answer, cases, POOL2D_TOLERANCE), test)
 
 
-def _described(cases, test, describe):
-    """A mistake message built from the first case's result that ``test`` recognises."""
-    return lambda answer: describe(first_wrong(trials(answer, cases, POOL2D_TOLERANCE), test))
+def _on_trial(describe):
+    """A mistake's message about the trial its ``finds`` found."""
+    return lambda evidence: describe(evidence)
 
 
 def function_mistakes(cases, calls_as: str, signature: str) -> tuple[Mistake, ...]:
@@ -273,39 +278,40 @@ def function_mistakes(cases, calls_as: str, signature: str) -> tuple[Mistake, ..
         Mistake("wrong-signature", lambda answer: wrong_signature(answer) is not None,
                 lambda answer: f"`{name}` takes `{wrong_signature(answer)}`, but the checker "
                 f"calls it as `{calls_as}`. Define it as `{signature}`."),
-        Mistake("returns-none", lambda answer: any(t.result is None for t in each(answer)),
-                lambda answer: f"`{name}` returned `None` for "
-                f"{next(t for t in each(answer) if t.result is None).case.where}. "
+        Mistake("returns-none",
+                finds=lambda answer: next((t for t in each(answer) if t.result is None), None),
+                message=lambda evidence: f"`{name}` returned `None` for {evidence.case.where}. "
                 "Did you forget the `return` at the end of the function?"),
-        Mistake("mutates-input", lambda answer: any(t.mutated for t in each(answer)),
-                lambda answer: f"`{name}` changed the array it was given, in "
-                f"{next(t for t in each(answer) if t.mutated).case.where}. Pooling should "
-                "leave its input alone: write the results into a new array."),
-        Mistake("mixes-channels", _failing(cases, cases_.mixes_channels),
-                _described(cases, cases_.mixes_channels, lambda t:
+        Mistake("mutates-input",
+                finds=lambda answer: next((t for t in each(answer) if t.mutated), None),
+                message=lambda evidence: f"`{name}` changed the array it was given, in "
+                f"{evidence.case.where}. Pooling should leave its input alone: write the "
+                "results into a new array."),
+        Mistake("mixes-channels", finds=_first(cases, cases_.mixes_channels),
+                message=_on_trial(lambda t:
                     f"For {t.case.where}, the channels were pooled together: each output "
                     "pixel mixes all channels. Pool each channel on its own by reducing the "
                     "window over its first two axes only, e.g. `window.max(axis=(0, 1))`, so "
                     f"the result has shape `{t.case.expected().shape}`.")),
-        Mistake("swaps-modes", _failing(cases, cases_.swaps_modes),
-                _described(cases, cases_.swaps_modes, lambda t:
+        Mistake("swaps-modes", finds=_first(cases, cases_.swaps_modes),
+                message=_on_trial(lambda t:
                     f"For {t.case.where}, `{name}` computed the "
                     f"{'mean' if t.case.is_max else 'maximum'} of each window instead of "
                     f"the {'maximum' if t.case.is_max else 'mean'}. `mode='max'` (the "
                     "default) takes the largest value, `mode='avg'` the average.")),
-        Mistake("max-from-zero", _failing(cases, cases_.max_from_zero),
-                _described(cases, cases_.max_from_zero, lambda t:
+        Mistake("max-from-zero", finds=_first(cases, cases_.max_from_zero),
+                message=_on_trial(lambda t:
                     f"For {t.case.where}, the result is never below 0, but a window that "
                     "holds only negative numbers has a negative maximum. Did the maximum "
                     "start from 0? Take it over the window's own values: "
                     "`window.max(axis=(0, 1))`.")),
-        Mistake("default-stride-one", _failing(cases, cases_.default_stride_one),
-                _described(cases, cases_.default_stride_one, lambda t:
+        Mistake("default-stride-one", finds=_first(cases, cases_.default_stride_one),
+                message=_on_trial(lambda t:
                     f"For {t.case.where}, the windows moved one pixel at a time. When "
                     "`stride` is `None`, the stride is the pool size, so the windows do "
                     "not overlap.")),
-        Mistake("ignores-stride", _failing(cases, cases_.ignores_stride),
-                _described(cases, cases_.ignores_stride, lambda t:
+        Mistake("ignores-stride", finds=_first(cases, cases_.ignores_stride),
+                message=_on_trial(lambda t:
                     f"For {t.case.where}, the windows moved by the pool size, not by the "
                     "stride given. Use `stride` when it is not `None`.")),
     )
@@ -313,8 +319,8 @@ def function_mistakes(cases, calls_as: str, signature: str) -> tuple[Mistake, ..
 
 def other_difference(cases) -> Mistake:
     """The catch-all: the first case whose result differs, and how."""
-    return Mistake("other-difference", _failing(cases, lambda t: True),
-                   _described(cases, lambda t: True, lambda t:
+    return Mistake("other-difference", finds=_first(cases, lambda t: True),
+                   message=_on_trial(lambda t:
                        f"`{t.case.function}` differs from `tf.nn.pool` on input shape "
                        f"`{t.case.shape}`, pool_size `{t.case.pool_size!r}`: "
                        + describe_difference(t.case.call, t.result, t.case.expected(),
@@ -360,8 +366,8 @@ Without the loops, NumPy can cut out every window at once:
     mistakes=(
         *function_mistakes(CASES, "pool2d(X, pool_size, stride=..., mode=...)",
                            "def pool2d(X, pool_size, stride=None, mode='max'):"),
-        Mistake("size-off-by-one", _failing(CASES, cases_.size_off_by_one),
-                _described(CASES, cases_.size_off_by_one, lambda t:
+        Mistake("size-off-by-one", finds=_first(CASES, cases_.size_off_by_one),
+                message=_on_trial(lambda t:
                     f"For {t.case.where}, the result has shape `{t.result.shape}`, but "
                     f"VALID pooling gives `{t.case.expected().shape}`. Only windows that "
                     "fit entirely inside `X` count: along the height there are "
@@ -431,7 +437,8 @@ pooling, which averages each of the base's feature maps into one number for the 
                 lambda answer: answer == pooling.compare_shift(
                     None, *AVERAGE_SHIFT, 1, mode="avg").changed,
                 "That is the count after *one* average pooling. Raise `poolings` to 5."),
-        Mistake("more-than-there-are", lambda answer, expected: answer > expected,
+        Mistake("more-than-there-are",
+                lambda answer, expected: answer > expected["pixels_still_different"],
                 "After five 2 x 2 poolings the 64 x 64 picture is only 2 x 2: at most 4 "
                 "pixels can differ."),
     ),
@@ -458,21 +465,6 @@ POOL_IF_VALID = pooling.output_side(POOL_N, POOL_K, POOL_S, "VALID")  # 198
 COUNTS = tuple(SHAPES_EXPECTED)
 
 
-def _not_single(conv_side, pooled_side, conv_parameters) -> list[str]:
-    values = (conv_side, pooled_side, conv_parameters)
-    return [name for name, value in zip(COUNTS, values, strict=True) if np.ndim(value)]
-
-
-def _not_whole(conv_side, pooled_side, conv_parameters) -> list[str]:
-    values = (conv_side, pooled_side, conv_parameters)
-    return [name for name, value in zip(COUNTS, values, strict=True)
-            if not float(value).is_integer()]
-
-
-def _listed(names: list[str]) -> str:
-    return " and ".join(f"`{name}`" for name in names)
-
-
 SHAPES = CodingProblem(
     variables=COUNTS,
     expected=lambda: SHAPES_EXPECTED,
@@ -487,22 +479,19 @@ SHAPES = CodingProblem(
         "the 8 kernels has a bias.",
     ),
     solution="""```python
-conv_side = (400 - 3) // 2 + 1          # 'VALID': windows that fit whole -> 199
-pooled_side = int(np.ceil(398 / 2))   # 'SAME': one window per stride, rounded up -> 199
-conv_parameters = (3 * 3 * 3 + 1) * 8   # 8 kernels of 3 x 3 x 3 weights, plus a bias each -> 224
+conv_side = (400 - 3) // 2 + 1  # 'VALID': the windows that fit whole, 199
+pooled_side = int(np.ceil(398 / 2))  # 'SAME': one window per stride, rounded up, 199
+conv_parameters = (3 * 3 * 3 + 1) * 8  # 8 kernels of 3 x 3 x 3 weights and a bias, 224
 ```
 Both sides come out at 199 by different rules: 'VALID' loses the windows that would hang over
 the border, 'SAME' keeps them and pads. Keras agrees: `keras.layers.Conv2D(8, 3).count_params()`
 after building it on `(None, 400, 400, 3)` is 224.""",
     mistakes=(
-        Mistake("not-one-number", _not_single,
-                lambda conv_side, pooled_side, conv_parameters:
-                f"{_listed(_not_single(conv_side, pooled_side, conv_parameters))} should be "
-                "a single whole number (a size or a count), not an array or a list."),
-        Mistake("not-rounded", _not_whole,
-                lambda conv_side, pooled_side, conv_parameters:
-                f"{_listed(_not_whole(conv_side, pooled_side, conv_parameters))} is not a "
-                "whole number. A side is "
+        Mistake("not-one-number", finds=not_single,
+                message=lambda evidence: f"{listed(evidence)} should be a single whole number "
+                "(a size or a count), not an array or a list."),
+        Mistake("not-rounded", finds=not_whole,
+                message=lambda evidence: f"{listed(evidence)} is not a whole number. A side is "
                 "a number of windows: 'VALID' rounds (n - k) / s *down* before adding the "
                 "first window, 'SAME' rounds n / s *up*; a parameter count is whole too."),
         Mistake("same-rule-for-valid",
@@ -634,33 +623,33 @@ least one real pixel, so no window is all NaN.""",
                            "pool2d_padded(X, pool_size, stride=..., mode=..., padding=...)",
                            "def pool2d_padded(X, pool_size, stride=None, mode='max', "
                            "padding='valid'):"),
-        Mistake("padding-ignored", _failing(PADDED_CASES, cases_.padding_ignored),
-                _described(PADDED_CASES, cases_.padding_ignored, lambda t:
+        Mistake("padding-ignored", finds=_first(PADDED_CASES, cases_.padding_ignored),
+                message=_on_trial(lambda t:
                     f"For {t.case.where}, the result is what 'valid' pooling gives: no "
                     "window hangs over the border. 'same' keeps `ceil(H / sh)` windows along "
                     "the height (and likewise the width), padding where they hang over. "
                     "(The checker writes `padding='same'` in lower case, as Keras does; "
                     "`padding.lower() == 'same'` accepts both spellings.)")),
-        Mistake("default-padding-same", _failing(PADDED_CASES, cases_.default_padding_same),
-                _described(PADDED_CASES, cases_.default_padding_same, lambda t:
+        Mistake("default-padding-same", finds=_first(PADDED_CASES, cases_.default_padding_same),
+                message=_on_trial(lambda t:
                     f"For {t.case.where}, with no `padding` given, the result is 'same' "
                     "pooling. The default is `padding='valid'`, as for Keras's pooling "
                     "layers and your `pool2d`.")),
-        Mistake("padded-with-zeros", _failing(PADDED_CASES, cases_.padded_with_zeros),
-                _described(PADDED_CASES, cases_.padded_with_zeros, lambda t:
+        Mistake("padded-with-zeros", finds=_first(PADDED_CASES, cases_.padded_with_zeros),
+                message=_on_trial(lambda t:
                     f"For {t.case.where}, the padding took part: "
                     + ("padded zeros won the maximum of windows whose own values are all "
                        "negative." if t.case.is_max else "padded zeros were counted in the "
                        "averages at the border.")
                     + " Padded positions are not part of the picture: pad with `np.nan` and "
                     "reduce with `np.nanmax` or `np.nanmean`.")),
-        Mistake("extra-padding-first", _failing(PADDED_CASES, cases_.extra_padding_first),
-                _described(PADDED_CASES, cases_.extra_padding_first, lambda t:
+        Mistake("extra-padding-first", finds=_first(PADDED_CASES, cases_.extra_padding_first),
+                message=_on_trial(lambda t:
                     f"For {t.case.where}, the odd extra row or column of padding went before "
                     "the picture. TensorFlow and Keras put `pad // 2` before and the rest, "
                     "the larger half, after it.")),
-        Mistake("same-size-wrong", _failing(PADDED_CASES, cases_.size_off_by_one),
-                _described(PADDED_CASES, cases_.size_off_by_one, lambda t:
+        Mistake("same-size-wrong", finds=_first(PADDED_CASES, cases_.size_off_by_one),
+                message=_on_trial(lambda t:
                     f"For {t.case.where}, the result has shape `{t.result.shape}`, but "
                     f"`{t.case.expected().shape}` is right. "
                     + ("With 'same' there are `ceil(H / sh)` windows along the height, "

@@ -18,7 +18,7 @@ import tensorflow as tf
 
 from ..core import CodingProblem, Mistake, Question, Tolerance, ____
 from ..core.outcome import incorrect
-from ..core.values import Verdict, informative, numeric_array
+from ..core.values import Verdict, informative, listed, not_single, not_whole, numeric_array
 from .vehicle_dataset import CLASS_NAMES, IMAGE_SIZE, cached_vehicle_base
 from .vehicles import Look, draw
 
@@ -113,7 +113,8 @@ and axis 3 (the channels) are kept, so each image gets one number per feature.""
                                                               feature_maps.shape[3]),
                 lambda answer, expected: f"`pooled` has shape `{answer.shape}`: the averaged "
                 "height and width axes are still there with size 1, as `keepdims=True` leaves "
-                f"them. Drop `keepdims` so the result has shape `{expected.shape}`, the same as "
+                f"them. Drop `keepdims` so the result has shape `{expected['pooled'].shape}`, "
+                "the same as "
                 "`GlobalAvgPool2D` gives."),
         Mistake("flattened", lambda answer, feature_maps: answer.shape == (feature_maps.shape[0],
                                                               feature_maps[0].size),
@@ -143,10 +144,11 @@ and axis 3 (the channels) are kept, so each image gets one number per feature.""
                 lambda answer, feature_maps: answer.shape == feature_maps.shape[1:],
                 "`pooled` was averaged over the batch axis (`axis=0`), which here holds only "
                 "one image. Average over height and width, `axis=[1, 2]`."),
-        Mistake("lost-batch-axis", lambda answer, expected: answer.shape == expected.shape[1:]
-                and _close(answer, expected[0]),
+        Mistake("lost-batch-axis", lambda answer, expected: answer.shape
+                == expected["pooled"].shape[1:] and _close(answer, expected["pooled"][0]),
                 lambda expected: "`pooled` has the right numbers but has lost the batch "
-                f"axis: its shape should be `{expected.shape}`, one row per image. Do not "
+                f"axis: its shape should be `{expected['pooled'].shape}`, one row per image. "
+                "Do not "
                 "squeeze or index the result."),
         Mistake("one-spatial-axis", lambda answer, feature_maps: answer.shape in {
                     (feature_maps.shape[0], feature_maps.shape[1], feature_maps.shape[3]),
@@ -171,21 +173,6 @@ def _sizes(feature_maps) -> tuple[int, int, int]:
     return height * width * channels, height * width, channels
 
 
-def _not_one_number(flatten_params, gap_params) -> list[str]:
-    return [name for name, value in (("flatten_params", flatten_params),
-                                     ("gap_params", gap_params)) if value.ndim]
-
-
-def _not_whole(flatten_params, gap_params) -> list[str]:
-    return [name for name, value in (("flatten_params", flatten_params),
-                                     ("gap_params", gap_params))
-            if not float(value).is_integer()]
-
-
-def _names(names: list[str]) -> str:
-    return " and ".join(f"`{name}`" for name in names)
-
-
 HEAD_PARAMETERS = CodingProblem(
     variables=("flatten_params", "gap_params"),
     inputs=("feature_maps",),
@@ -203,29 +190,27 @@ HEAD_PARAMETERS = CodingProblem(
 all 5 x 5 x 8 = 200 values, so the head has 200 + 1 = 201 parameters; global average pooling
 passes on one value per channel, so the head has 8 + 1 = 9.
 ```python
-def head_size(pooling_layer):
-    head = keras.Sequential([
-        keras.Input(shape=feature_maps.shape[1:]),
-        pooling_layer,
-        keras.layers.Dense(1),
-    ])
-    return head.count_params()
-
-flatten_params = head_size(keras.layers.Flatten())          # 201
-gap_params = head_size(keras.layers.GlobalAvgPool2D())      # 9
+flatten_head = keras.Sequential([
+    keras.Input(shape=feature_maps.shape[1:]),  # one image's maps: 5 x 5 x 8
+    keras.layers.Flatten(),
+    keras.layers.Dense(1),
+])
+gap_head = keras.Sequential([
+    keras.Input(shape=feature_maps.shape[1:]),
+    keras.layers.GlobalAvgPool2D(),
+    keras.layers.Dense(1),
+])
+flatten_params = flatten_head.count_params()  # 201
+gap_params = gap_head.count_params()  # 9
 ```
 Neither `Flatten` nor `GlobalAvgPool2D` has parameters of its own. On the 8 x 8 x 16 maps of
 the pretrained base the gap widens: 1,025 against 17.""",
     mistakes=(
-        Mistake("not-one-number",
-                lambda flatten_params, gap_params: _not_one_number(flatten_params, gap_params),
-                lambda flatten_params, gap_params:
-                f"{_names(_not_one_number(flatten_params, gap_params))} should be a single "
-                "whole number (a count), not an array or a list."),
-        Mistake("not-whole",
-                lambda flatten_params, gap_params: _not_whole(flatten_params, gap_params),
-                lambda flatten_params, gap_params:
-                f"{_names(_not_whole(flatten_params, gap_params))} is not a whole number. "
+        Mistake("not-one-number", finds=not_single,
+                message=lambda evidence: f"{listed(evidence)} should be a single whole number "
+                "(a count), not an array or a list."),
+        Mistake("not-whole", finds=not_whole,
+                message=lambda evidence: f"{listed(evidence)} is not a whole number. "
                 "A parameter count is a number of weights, so it is an integer."),
         Mistake("swapped", lambda flatten_params, gap_params, expected:
                 flatten_params == expected["gap_params"]
@@ -541,8 +526,9 @@ hints=(
 def change(vectors):
     return np.linalg.norm(vectors[1] - vectors[0]) / np.linalg.norm(vectors[0])
 
-gap_change = change(gap_vectors)     # about 0.04
-flat_change = change(flat_vectors)   # about 1.2
+
+gap_change = change(gap_vectors)  # about 0.04
+flat_change = change(flat_vectors)  # about 1.2
 ```""",
     written="""Each pooled value says how strongly, *on average over the whole picture*, the
 base found one of the patterns it learned (perhaps the edge of a wheel, or the long flat side of

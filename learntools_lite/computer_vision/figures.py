@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from .pooling import output_side
-from .visiontools import _as_2d
+from .visiontools import as_2d
 
 # A filtered value this close to 0 is a flat patch of colour: float rounding decides its sign.
 FLAT = 1e-5
@@ -98,7 +98,7 @@ def pipeline_strip(image, kernel) -> dict:
              ("condense: max pooling", condensed)]
     figure, axes = plt.subplots(1, 5, figsize=(16, 3.5))
     for ax, (title, picture) in zip(axes, steps, strict=False):
-        ax.imshow(_as_2d(picture), cmap="gray")
+        ax.imshow(as_2d(picture), cmap="gray")
         ax.set_title(f"{title}\n{tuple(picture.shape[1:3])}")
         ax.axis("off")
     value = float(summary[0, 0])

@@ -13,6 +13,7 @@ from functools import cache
 import numpy as np
 import tensorflow as tf
 
+from ..core.problem import Tolerance
 from . import pooling
 
 
@@ -136,9 +137,13 @@ def pool_numpy(x: np.ndarray, window: tuple[int, int], stride: tuple[int, int], 
 
 # --- what a wrong result looks like, one test per kind of mistake ---------------------------
 
+# float64 references; a learner's float32 result is still well within this.
+TOLERANCE = Tolerance(atol=1e-5, rtol=1e-5)
+
+
 def close(a: np.ndarray, b: np.ndarray) -> bool:
-    """Same shape and values (float64 references; float32 results are well within this)."""
-    return a.shape == b.shape and np.allclose(a, b, atol=1e-5, rtol=1e-5)
+    """Same shape, and values within :data:`TOLERANCE`."""
+    return TOLERANCE.close(a, b)
 
 
 def mixes_channels(t) -> bool:

@@ -61,11 +61,7 @@ def as_picture(image=None) -> np.ndarray:
         return circle()
     if isinstance(image, str):
         image = visiontools.read_image(image)
-    picture = np.asarray(image, dtype=np.float32)
-    while picture.ndim > 2 and picture.shape[0] == 1:
-        picture = picture[0]
-    if picture.ndim == 3 and picture.shape[-1] == 1:
-        picture = picture[..., 0]
+    picture = visiontools.as_2d(image)
     if picture.ndim != 2:
         raise ValueError(f"Expected a grayscale picture, got an array of shape {picture.shape}.")
     return picture

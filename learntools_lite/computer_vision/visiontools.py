@@ -21,7 +21,7 @@ def read_image(name: str = "car", channels: int = 1) -> tf.Tensor:
     return tf.image.convert_image_dtype(picture, tf.float32)[tf.newaxis]
 
 
-def _as_2d(picture) -> np.ndarray:
+def as_2d(picture) -> np.ndarray:
     """Drop batch and channel axes of size 1, so [1, H, W, 1] plots as an H x W image."""
     array = np.asarray(picture, dtype=np.float32)
     while array.ndim > 2 and array.shape[0] == 1:
@@ -35,7 +35,7 @@ def show_kernel(kernel, label: bool = True, digits: int | None = None, ax=None) 
     """Draw a 2-D kernel as a grid of shaded cells, with each weight written in its cell.
 
     Returns nothing, so a call at the end of a notebook cell shows just the picture."""
-    weights = _as_2d(kernel)
+    weights = as_2d(kernel)
     if digits is not None:
         weights = weights.round(digits)
     ax = ax or plt.gca()
@@ -56,7 +56,7 @@ def show_images(pictures, titles=(), cmap: str = "gray", size: float = 3.5) -> N
                                 squeeze=False)
     for ax, picture, title in zip(axes[0], pictures, [*titles, *[""] * len(pictures)],
                                   strict=False):
-        ax.imshow(_as_2d(picture), cmap=cmap)
+        ax.imshow(as_2d(picture), cmap=cmap)
         ax.set_title(title)
         ax.axis("off")
     figure.tight_layout()

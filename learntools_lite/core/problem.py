@@ -5,6 +5,7 @@ A :class:`CodingProblem` names the learner's variables, how the expected value i
 recognised mistakes. A :class:`ThoughtProblem` has hints and a solution only.
 """
 
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ from .outcome import Outcome, Status, correct, incorrect, learner_error, not_att
 from .values import Verdict, call_with, numeric_array
 
 MISTAKE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ANSWERS = "answers"  # every answer variable, by name, for mistakes about all of them
+EVIDENCE = "evidence"  # what a mistake's ``finds`` found, as its message reads it
+SOLUTION_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 
 
 @dataclass(frozen=True)
@@ -36,25 +40,55 @@ class Mistake:
     question): the instructor's misconception record counts students by it. ``when`` is a
     predicate and ``message`` a Markdown string or a function; both receive, by parameter
     name, any of: ``answer`` (the single answer variable), each variable and input by its
-    own name, and ``expected``. For ``CodingProblem.errors`` they receive ``error``, the
-    exception raised by the learner's last failing cell.
+    own name, ``answers`` (every variable, by name) and ``expected`` (the expected values,
+    by variable name). For
+    ``CodingProblem.errors`` they receive ``error``, the exception raised by the learner's
+    last failing cell.
+
+    A mistake recognised by working something out (the kernel behind a convolution, the
+    first failing call) gives ``finds`` instead of ``when``: it returns what it found, or
+    None, and ``message`` reads the finding as ``evidence``, so it is computed once.
+    :class:`CodingProblem` checks every parameter name when it is defined.
     """
 
     id: str
-    when: Callable[..., bool]
-    message: str | Callable[..., str]
+    when: Callable[..., bool] | None = None
+    message: str | Callable[..., str] = ""
+    finds: Callable[..., Any] | None = None
 
     def __post_init__(self):
         if not isinstance(self.id, str) or not MISTAKE_ID.match(self.id):
             raise ValueError(f"mistake id {self.id!r} is not lower-case words joined by '-'")
-        if not callable(self.when):
-            raise TypeError(f"mistake {self.id!r}: 'when' must be a function")
+        if (self.when is None) == (self.finds is None):
+            raise TypeError(f"mistake {self.id!r}: give either 'when' or 'finds'")
+        if not callable(self.when or self.finds):
+            raise TypeError(f"mistake {self.id!r}: 'when' and 'finds' must be functions")
+        if not self.message:
+            raise TypeError(f"mistake {self.id!r} has no message")
 
-    def matches(self, context: dict) -> bool:
-        return bool(call_with(self.when, context))
+    def match(self, context: dict) -> dict | None:
+        """The context the message is written from if this mistake fits, else None."""
+        if self.finds is None:
+            return context if call_with(self.when, context) else None
+        found = call_with(self.finds, context)
+        return None if found is None else {**context, EVIDENCE: found}
 
     def describe(self, context: dict) -> str:
+        """The message, from the context :meth:`match` returned."""
         return call_with(self.message, context) if callable(self.message) else self.message
+
+    def names_unknown_to(self, names: set[str]) -> list[tuple[str, str]]:
+        """(part, parameter) for every parameter of ``when``/``finds`` and ``message`` that
+        is not among ``names`` (the message may also read ``evidence``)."""
+        parts = [("finds" if self.finds else "when", self.when or self.finds, names)]
+        if callable(self.message):
+            parts.append(("message", self.message, names | ({EVIDENCE} if self.finds else set())))
+        return [(part, name) for part, function, known in parts
+                for name in inspect.signature(function).parameters if name not in known]
+
+
+class DefinitionError(TypeError):
+    """A question definition that cannot work, found when its module is imported."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +149,37 @@ class CodingProblem:
             ids = [mistake.id for mistake in group]
             if len(set(ids)) != len(ids):
                 raise ValueError(f"mistake ids repeat within a question: {sorted(ids)}")
+        self._check_names()
+
+    def _check_names(self):
+        """Every name a definition's functions ask for must be one the judge gives them:
+        a typo fails here, when the exercise module is imported, not in front of a learner."""
+        answers = set(self.variables) | set(self.inputs) | {ANSWERS} | (
+            {"answer"} if len(self.variables) == 1 else set())
+        wrong = []
+        if self.expected is not None:
+            wrong += [("expected", "", name) for name in inspect.signature(self.expected)
+                      .parameters if name not in answers]
+        for group, known in ((self.mistakes, answers | {"expected"}), (self.errors, {"error"})):
+            wrong += [(part, mistake.id, name) for mistake in group
+                      for part, name in mistake.names_unknown_to(known)]
+        if wrong:
+            part, mistake, name = wrong[0]
+            where = f"mistake {mistake!r}, its {part}" if mistake else "its expected()"
+            known = answers | {"expected"} if part != "expected" else answers
+            if mistake and any(m.id == mistake for m in self.errors):
+                known = {"error"}
+            raise DefinitionError(
+                f"the question on {', '.join(self.variables)}: {where} asks for `{name}`, "
+                f"which the checker does not give; it gives {', '.join(sorted(known))}"
+                + (" (and `evidence` to the message of a mistake with `finds`)"
+                   if part == "message" else "") + ".")
+
+    @property
+    def solution_code(self) -> str:
+        """The first Python block of the solution: the code the worked notebook runs."""
+        block = SOLUTION_BLOCK.search(self.solution)
+        return block.group(1) if block else ""
 
     def capture(self, namespace: dict) -> dict:
         """The learner's values as plain data (see ``core.capture``): runs where they live."""
@@ -179,6 +244,7 @@ class CodingProblem:
             context[name] = self._accept(values, name, function)
         if len(self.variables) == 1:
             context["answer"] = context[self.variables[0]]
+        context[ANSWERS] = {name: context[name] for name in self.variables}
         return context
 
     def _explain_missing(self, outcome: Outcome, values: dict) -> Outcome:
@@ -187,10 +253,10 @@ class CodingProblem:
             return outcome
         context = {"error": error.as_exception()}
         for mistake in self.errors:
-            if mistake.matches(context):
+            if (found := mistake.match(context)) is not None:
                 return learner_error(
                     f"{outcome.message}\n\nYour last run raised `{error.type_name}`. "
-                    + mistake.describe(context), mistake.id)
+                    + mistake.describe(found), mistake.id)
         return outcome
 
     def _judge(self, context: dict) -> Outcome:
@@ -200,12 +266,12 @@ class CodingProblem:
                 name: np.asarray(value, dtype=np.float64)
                 for name, value in self._by_name(expected).items()
             }
-            context["expected"] = expected[self.variables[0]] if len(expected) == 1 else expected
+            context["expected"] = expected
             if all(self.tolerance.close(context[n], expected[n]) for n in self.variables):
                 return correct()
         for mistake in self.mistakes:
-            if mistake.matches(context):
-                return incorrect(mistake.describe(context), mistake.id)
+            if (found := mistake.match(context)) is not None:
+                return incorrect(mistake.describe(found), mistake.id)
         if self.expected is None:
             return correct()
         wrong = next(n for n in self.variables

@@ -127,3 +127,20 @@ def call_with(function, context: dict):
     """
     parameters = inspect.signature(function).parameters
     return function(**{name: context[name] for name in parameters})
+
+
+def not_single(answers: dict) -> list[str] | None:
+    """The names of the answers that are not one number (arrays, lists), or None.
+    For a mistake's ``finds`` over ``answers``."""
+    return [name for name, value in answers.items() if np.ndim(value)] or None
+
+
+def not_whole(answers: dict) -> list[str] | None:
+    """The names of the single-number answers that are not whole numbers, or None."""
+    return [name for name, value in answers.items()
+            if not np.ndim(value) and not float(value).is_integer()] or None
+
+
+def listed(names: list[str]) -> str:
+    """Names for a message: `a`, or `a` and `b`."""
+    return " and ".join(f"`{name}`" for name in names)

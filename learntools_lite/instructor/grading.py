@@ -2,7 +2,6 @@
 
 import json
 import os
-import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from .executors import Job
 from .late import due_date
 from .nbgrader_course import CourseError, api_for, assignments, load_config, require
 from .preprocessors import AUTOGRADE_STEPS
+from .progress import Progress
 from .submissions import import_submissions
 
 # nbgrader 0.9.6 trips SQLAlchemy's "not in session" warning while autograding; the grades
@@ -53,15 +53,6 @@ def release(course_dir: Path, names: tuple[str, ...] = (), say=print) -> None:
         require(api.generate_assignment(assignment, force=True),
                 f"generating the release of {assignment}")
         say(f"released {assignment} -> {course_dir / 'release' / assignment}")
-
-
-def _progress(done: int, total: int, label: str) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<20}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
 
 
 def _last_line(result: dict) -> str:
@@ -154,10 +145,10 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
                       options))
     runs = (executors.run_on_dask(jobs, options.scheduler) if options.scheduler
             else executors.run_locally(jobs, options.workers))
-    _progress(0, len(jobs), "executing")
-    for done, (job, execution) in enumerate(runs, start=1):
+    progress = Progress(len(jobs), "executing notebooks")
+    for job, execution in runs:
         executions.store(course_dir, assignment, job.key, execution)
-        _progress(done, len(jobs), job.key[0])
+        progress.advance(job.key[0])
 
     scoring = _api_with(course_dir, AUTOGRADE_STEPS)
     for student in students:

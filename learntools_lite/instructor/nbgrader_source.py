@@ -4,7 +4,9 @@ The author writes plain cells: an answer cell with a solution region, then a che
 ``q_<n>.check()``. This module adds nbgrader's metadata by convention, so every exercise
 follows the same grading contract:
 
-* the answer cell of question *n* is a solution cell with ``grade_id`` ``q_<n>``;
+* the answer cell of question *n* is a solution cell with ``grade_id`` ``q_<n>``; its
+  solution region is left empty by the author and filled here with the first Python block
+  of the question's ``solution=`` (so the notebook and ``q_<n>.solution()`` cannot differ);
 * its check cell becomes the locked, autograded test cell ``q_<n>_test``, worth
   ``metadata.cvcourse.points`` (default 1). Learners see ``q_<n>.check()``; a hidden test,
   removed from the release and restored by nbgrader when grading, records the answer's
@@ -23,7 +25,14 @@ import re
 import nbformat
 
 from ..core import Question
-from .versions import METADATA_KEY, SourceError, check_answer_cell, has_solution_region
+from .versions import (
+    BEGIN,
+    END,
+    METADATA_KEY,
+    SourceError,
+    check_answer_cell,
+    has_solution_region,
+)
 
 CHECK_CELL = re.compile(r"^q_(\d+)\.check\(\)$")
 SCHEMA = 3
@@ -106,6 +115,7 @@ def nbgrader_source(author) -> nbformat.NotebookNode:
                 cells.append(_written_answer(number, points if thought else written_points,
                                              written_part(question)))
             if not thought:
+                answer.source = _with_solution(answer.source, question, number)
                 answer.metadata["nbgrader"] = _nbgrader(
                     f"q_{number}", solution=True, grade=False, locked=False)
                 cell.source = _hidden_test(number, exercise_module(author))
@@ -117,6 +127,24 @@ def nbgrader_source(author) -> nbformat.NotebookNode:
         raise SourceError("an answer cell has no q_<n>.check() cell below it")
     result.cells = cells
     return result
+
+
+def _with_solution(source: str, question: Question | None, number: int) -> str:
+    """The answer cell with its empty solution region filled from the question's
+    definition, the one place a solution is written (learners read the same code in
+    ``q_n.solution()``)."""
+    if question is None:
+        raise SourceError(f"q_{number} is not defined in the exercise module")
+    lines = source.splitlines()
+    begin, end = (next(i for i, line in enumerate(lines) if line.strip() == marker)
+                  for marker in (BEGIN, END))
+    if any(line.strip() for line in lines[begin + 1:end]):
+        raise SourceError(f"q_{number}: leave the solution region empty; the solution is "
+                          "written once, in the question's definition (solution=...)")
+    code = question.problem.solution_code
+    if not code:
+        raise SourceError(f"q_{number}'s solution has no ```python block to put in the notebook")
+    return "\n".join([*lines[:begin + 1], code.rstrip("\n"), *lines[end:]])
 
 
 def _written_answer(number: int, points: int, model_answer: str):

@@ -24,6 +24,7 @@ import json
 import os
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,7 @@ from pathlib import Path
 import nbformat
 
 from ..sandboxed.cells import mark_unreached
+from . import sandbox_diagnosis
 from .edition import learner_edition
 
 RUNNER = "learntools_lite.sandboxed.runner"
@@ -116,9 +118,12 @@ def notebook_environment(home: str, tmp: str, edition: str) -> dict[str, str]:
             "IPYTHONDIR": f"{tmp}/ipython"}
 
 
-def check_bubblewrap() -> None:
-    """Raise :class:`SandboxUnavailable` unless a trivial command runs in the sandbox."""
-    if shutil.which("bwrap") is None:
+def check_bubblewrap(proc: Path | None = None) -> None:
+    """Raise :class:`SandboxUnavailable` unless a trivial command runs in the sandbox; its
+    message names the likely cause and its fix (``sandbox_diagnosis``, reading ``proc``,
+    by default the real /proc)."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
         raise SandboxUnavailable("bubblewrap (bwrap) is not installed; install it "
                                  "(apt-get install bubblewrap) or pass --no-sandbox")
     with tempfile.TemporaryDirectory() as folder:
@@ -126,8 +131,14 @@ def check_bubblewrap() -> None:
                                 capture_output=True, text=True, timeout=30)
     if result.returncode != 0:
         detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
-        raise SandboxUnavailable(f"bubblewrap cannot start a sandbox here ({detail}); "
-                                 "pass --no-sandbox to grade without one")
+        # The kernel's switches on unprivileged namespaces do not limit root or a setuid bwrap.
+        privileged = os.geteuid() == 0 or bool(os.stat(bwrap).st_mode & stat.S_ISUID)
+        cause = sandbox_diagnosis.likely_cause(result.stderr, proc or sandbox_diagnosis.PROC,
+                                              privileged, bwrap)
+        advice = f"{cause}. " if cause else ""
+        raise SandboxUnavailable(f"bubblewrap cannot start a sandbox here ({detail}). {advice}"
+                                 "Only for trusted submissions: pass --no-sandbox to grade "
+                                 "without one")
 
 
 def execute(notebook_json: str, files: dict[str, bytes], limits: Limits,

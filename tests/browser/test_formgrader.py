@@ -21,7 +21,7 @@ from learntools_lite.lab import formgrader_command
 
 from .conftest import ARTIFACTS, SCENARIO_SECONDS, running_lab
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.grading]
 
 EX1 = "ex1_convolution"
 FORMGRADER_FRAME = "#formgrader iframe"

@@ -28,7 +28,7 @@ from learntools_lite.lab import learner_environment
 from .conftest import JupyterLab
 from .hub import PASSWORD, running_hub
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.grading]
 
 EX2 = "ex2_maximum_pooling"
 NOTEBOOK = f"{EX2}/{EX2}.ipynb"  # where the panel's Fetch puts it, in the learner's home
