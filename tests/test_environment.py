@@ -12,14 +12,16 @@ from pins import normal, project, read_lock, requirements
 
 from conftest import REPO
 
-# pip name -> conda-forge name, where they differ. conda-forge's `dask`, `nbconvert` and
-# `matplotlib` are bundles (pandas and bokeh; pandoc; Qt): their `-core`/`-base` packages are
-# what pip installs. TensorFlow without GPU kernels is `tensorflow-cpu` on every platform
-# conda-forge builds it for, where pip needs the plain `tensorflow` wheel off Linux x86-64.
+# pip name -> conda-forge name, where they differ. conda-forge's `dask`, `nbconvert`,
+# `matplotlib` and `jupyterhub` are bundles (pandas and bokeh; pandoc; Qt; Node.js and the
+# proxy): their `-core`/`-base` packages are what pip installs. TensorFlow without GPU
+# kernels is `tensorflow-cpu` on every platform conda-forge builds it for, where pip needs the
+# plain `tensorflow` wheel off Linux x86-64.
 CONDA_NAMES = {"dask": "dask-core", "nbconvert": "nbconvert-core",
-               "matplotlib": "matplotlib-base", "tensorflow": "tensorflow-cpu"}
+               "matplotlib": "matplotlib-base", "tensorflow": "tensorflow-cpu",
+               "jupyterhub": "jupyterhub-base"}
 # conda-forge bundles that would install more than pip does.
-BUNDLES = {"dask", "nbconvert", "matplotlib", "jupyter"}
+BUNDLES = {"dask", "nbconvert", "matplotlib", "jupyter", "jupyterhub"}
 CONDA_FILES = {"learner": "environment.yml", "test": "environment-test.yml"}
 
 
@@ -79,7 +81,7 @@ def test_no_test_tool_in_the_learner_environment():
     test_only = ({normal(r.name) for r in requirements("test")}
                  - {normal(r.name) for r in requirements("learner")})
     assert test_only == {"pytest", "nbval", "ruff", "psutil", "playwright", "pyyaml",
-                         "packaging"}
+                         "packaging", "jupyterhub"}
     assert not test_only & {normal(n) for n in conda_dependencies("learner")}
 
 
