@@ -24,8 +24,8 @@ EXIT_CODES = f"""exit codes:
   {EXIT_OK}  done (grade: every submission graded, no problem)
   {EXIT_FAILED}  the run itself failed (one line on stderr says why)
   {EXIT_USAGE}  usage error (unknown command, option or argument)
-  {EXIT_PROBLEMS}  grade: graded, but some students or files have a "problem:" line;
-     feedback --release: released, but some students' feedback has a "problem:" line"""
+  {EXIT_PROBLEMS}  grade: graded, but some students or files have a "problem:" line""" \
+    "; feedback --release: released, but some students' feedback has one"
 
 
 def _course_root(path: str) -> Path:
