@@ -20,8 +20,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# The tests use every extra: PostgreSQL is one of the gradebooks they grade into.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
 	touch $@ $(VENV)/.installed
 
 lab: $(VENV)/.installed  ## open JupyterLab on the course
@@ -30,12 +31,15 @@ lab: $(VENV)/.installed  ## open JupyterLab on the course
 formgrade: $(VENV)/.installed  ## grade written answers in nbgrader's formgrader
 	$(BIN)/cvcourse formgrade
 
-# Debian packages the tests need: bubblewrap (the grading sandbox) and Chromium (the browser
-# tests drive it with Playwright; Playwright's own browser download is never used).
+# Debian packages the tests need: bubblewrap (the grading sandbox), Chromium (the browser
+# tests drive it with Playwright; Playwright's own browser download is never used) and
+# PostgreSQL's server (the tests start their own, in a temporary folder; Debian keeps its
+# binaries off PATH, under /usr/lib/postgresql/VERSION/bin).
 system-packages:
 	@missing=""; \
 	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

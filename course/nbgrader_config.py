@@ -20,6 +20,7 @@ from nbgrader.preprocessors import (
     SaveCells,
 )
 
+from learntools_lite.instructor.database import configure as choose_gradebook
 from learntools_lite.instructor.late import PenaltyPerDay
 from learntools_lite.instructor.preprocessors import AUTOGRADE_STEPS, ClearSolutionsWithStarter
 
@@ -28,6 +29,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 c = get_config()  # noqa: F821 (provided by the config loader)
 c.CourseDirectory.course_id = "cvcourse"
 c.CourseDirectory.root = HERE
+# The gradebook is nbgrader's SQLite file in this folder, for one grader at a time. For
+# several graders at once, name a database server instead (see the README), e.g.
+# c.CourseDirectory.db_url = "postgresql://grader@db.example.edu/cvcourse"
+# `cvcourse --db URL` and the environment variable CVCOURSE_DB_URL take precedence over
+# this setting, for nbgrader's own commands and the formgrader too.
+choose_gradebook(c)
 # The default exchange (/usr/local/share/nbgrader/exchange) is a system folder that need
 # not exist; keep the exchange inside the course.
 c.Exchange.root = os.path.join(HERE, "exchange")

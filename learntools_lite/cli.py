@@ -32,14 +32,18 @@ def lab(root: Path, extra: list[str]) -> None:
               learner_environment(os.environ))
 
 
-def formgrade(course: Path, extra: list[str]) -> None:
-    """Replace this process with JupyterLab on the course root, showing the formgrader."""
-    from .instructor.nbgrader_course import load_config
+def formgrade(course: Path, extra: list[str], db: str | None = None) -> None:
+    """Replace this process with JupyterLab on the course root, showing the formgrader
+    (on the gradebook at ``db`` when given)."""
+    from .instructor.database import DB_VARIABLE, prepared_api
     from .lab import formgrader_command
 
-    load_config(course)  # one line, not a server that finds no course, if this is none
+    # One line, not a server that finds no course or cannot open the gradebook.
+    prepared_api(course)
     os.chdir(course)  # where nbgrader's formgrader looks for nbgrader_config.py
-    os.execv(sys.executable, formgrader_command(course) + extra)
+    # The course config hands the variable to nbgrader (see instructor/database.py).
+    environment = {**os.environ, DB_VARIABLE: db} if db else dict(os.environ)
+    os.execve(sys.executable, formgrader_command(course) + extra, environment)
 
 
 def _version() -> str:
@@ -58,7 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     from .instructor.sandbox import Limits
     from .instructor.submissions import PRESETS
 
-    parser = argparse.ArgumentParser(prog="cvcourse", description=__doc__)
+    # --db is accepted before the command and after it (`cvcourse grade ex1 --db URL`).
+    gradebook = argparse.ArgumentParser(add_help=False)
+    gradebook.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                           help="the gradebook's database, an SQLAlchemy URL such as "
+                                "postgresql://USER@HOST/DB (default: $CVCOURSE_DB_URL, else "
+                                "the course config's, else COURSE/gradebook.db)")
+    parser = argparse.ArgumentParser(prog="cvcourse", description=__doc__, parents=[gradebook])
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument("--root", default=".", help="the course repository (default: here)")
     parser.add_argument("--course", type=Path,
@@ -72,11 +82,14 @@ def _parser() -> argparse.ArgumentParser:
                        help="names (file stems) of the notebooks to build; default all")
     commands.add_parser("lab", help="open JupyterLab on the course (extra arguments are "
                                     "passed to jupyter lab)")
-    commands.add_parser("formgrade", help="open nbgrader's formgrader on the course root, "
-                                          "to grade the thought answers by hand (extra "
-                                          "arguments are passed to jupyter lab)")
-    commands.add_parser("release", help="generate the student version of every assignment")
-    grade = commands.add_parser("grade", help="import submissions, autograde, and report")
+    commands.add_parser("formgrade", parents=[gradebook],
+                        help="open nbgrader's formgrader on the course root, to grade the "
+                             "thought answers by hand (extra arguments are passed to "
+                             "jupyter lab)")
+    commands.add_parser("release", parents=[gradebook],
+                        help="generate the student version of every assignment")
+    grade = commands.add_parser("grade", parents=[gradebook],
+                                help="import submissions, autograde, and report")
     grade.add_argument("assignment")
     grade.add_argument("--submissions", type=Path,
                        help="a folder laid out STUDENT/ASSIGNMENT/*.ipynb, or an LMS's "
@@ -95,25 +108,36 @@ def _parser() -> argparse.ArgumentParser:
     roster = commands.add_parser("roster", help="the class list (nbgrader's student table)")
     roster_commands = roster.add_subparsers(dest="roster_command", required=True)
     roster_import = roster_commands.add_parser(
-        "import", help="add the students of an LMS roster export (Canvas gradebook, Moodle "
-                       "grading worksheet, Blackboard Grade Center, or id,first_name,"
-                       "last_name,email,lms_id)")
+        "import", parents=[gradebook],
+        help="add the students of an LMS roster export (Canvas gradebook, Moodle grading "
+             "worksheet, Blackboard Grade Center, or id,first_name,last_name,email,lms_id)")
     roster_import.add_argument("file", type=Path)
-    export = commands.add_parser("export", help="final grades (autograded + manual - late "
-                                                "penalty) in an LMS's gradebook import format")
+    export = commands.add_parser("export", parents=[gradebook],
+                                 help="final grades (autograded + manual - late penalty) in "
+                                      "an LMS's gradebook import format")
     export.add_argument("assignments", nargs="+")
     export.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
     export.add_argument("--to", type=Path,
                         help="the file to write (default: course/grades-FORMAT.csv)")
     export.add_argument("--missing-as-zero", action="store_true",
                         help="0 for a student without a submission (default: blank)")
-    feedback = commands.add_parser("feedback", help="write HTML feedback for each student, "
-                                                    "and a zip of it to upload to the LMS")
+    feedback = commands.add_parser("feedback", parents=[gradebook],
+                                   help="write HTML feedback for each student, and a zip of "
+                                        "it to upload to the LMS")
     feedback.add_argument("assignment")
     feedback.add_argument("--lms", choices=FEEDBACK_KINDS, default="folder",
                           dest="feedback_lms",
                           help="the zip's layout: Moodle's feedback upload, or a folder per "
                                "student (default)")
+    db = commands.add_parser("db", help="the gradebook's database")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    copy = db_commands.add_parser(
+        "copy", help="copy a whole gradebook into a new, empty database (e.g. the course's "
+                     "SQLite file into PostgreSQL)")
+    copy.add_argument("--from", dest="source", required=True, metavar="URL",
+                      help="the gradebook to copy, e.g. sqlite:///course/gradebook.db")
+    copy.add_argument("--to", dest="target", required=True, metavar="URL",
+                      help="the empty database, e.g. postgresql://USER@HOST/DB")
     return parser
 
 
@@ -140,17 +164,26 @@ def _grade(course: Path, args) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from .instructor.database import chosen
+
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
+    with chosen(getattr(args, "db", None)):
+        _command(parser, args, extra)
+
+
+def _command(parser: argparse.ArgumentParser, args, extra: list[str]) -> None:
+    """Run the parsed command; a course's error is one line and exit code 1."""
     elsewhere = args.course or (Path(os.environ[COURSE_VARIABLE])
                                 if os.environ.get(COURSE_VARIABLE) else None)
-    # The repository is needed to open the lab and to build; a course elsewhere is not.
-    root = _course_root(args.root) if args.command in ("lab", "build") or not elsewhere \
-        else None
+    # The repository is needed to open the lab and to build; a course elsewhere is not,
+    # and copying a gradebook needs neither.
+    root = _course_root(args.root) if args.command in ("lab", "build") or not (
+        elsewhere or args.command == "db") else None
     if args.command == "lab":
         lab(root, extra)
         return
-    course = elsewhere.resolve() if elsewhere else root / "course"
+    course = elsewhere.resolve() if elsewhere else root / "course" if root else None
     from .instructor.nbgrader_course import CourseError
     from .instructor.sandbox import SandboxUnavailable
 
@@ -158,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
     try:
         if args.command == "formgrade":
-            formgrade(course, extra)
+            formgrade(course, extra, getattr(args, "db", None))
         elif args.command == "build":
             from .instructor.build import build
 
@@ -188,6 +221,10 @@ def main(argv: list[str] | None = None) -> None:
 
             files = feedback(course, args.assignment)
             package_feedback(course, args.assignment, files, args.feedback_lms)
+        elif args.command == "db":
+            from .instructor.gradebook_copy import copy_gradebook
+
+            copy_gradebook(args.source, args.target)
     except (CourseError, SandboxUnavailable) as error:
         raise SystemExit(f"cvcourse: {error}") from None
 

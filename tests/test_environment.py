@@ -11,7 +11,8 @@ from conftest import REPO
 
 def pyproject_pins() -> dict[str, str]:
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    lines = project["dependencies"] + project["optional-dependencies"]["test"]
+    lines = project["dependencies"] + [line for extra in project["optional-dependencies"].values()
+                                       for line in extra]
     return {_key(Requirement(line)): str(Requirement(line).specifier) for line in lines}
 
 

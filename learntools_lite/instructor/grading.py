@@ -11,7 +11,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
-from . import executions, executors, sandbox
+from . import database, executions, executors, sandbox
 from .executions import EXECUTED, exercise_of, fingerprint
 from .executors import Job
 from .late import due_date
@@ -45,7 +45,7 @@ def check_assignment(course_dir: Path, assignment: str) -> None:
 
 def release(course_dir: Path, say=print) -> None:
     """Generate the student version of every assignment into ``release/``."""
-    api = api_for(course_dir)
+    api = database.prepared_api(course_dir)
     for assignment in assignments(course_dir):
         require(api.generate_assignment(assignment, force=True),
                 f"generating the release of {assignment}")
@@ -123,10 +123,10 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
     check_assignment(course_dir, assignment)
     if options.sandboxed:
         sandbox.check_bubblewrap()
+    api = database.prepared_api(course_dir)
     problems = []
     if submissions is not None:
         problems += import_submissions(course_dir, assignment, submissions, say, lms)
-    api = api_for(course_dir)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         try:
             gradebook.find_assignment(assignment)
@@ -139,6 +139,7 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
                       if p.is_dir())
     if not students:
         raise CourseError(f"no submissions for {assignment} in {course_dir / 'submitted'}")
+    database.add_students(api.coursedir.db_url, api.coursedir.course_id, students)
 
     failed = {}
     preparing = _api_with(course_dir, [])  # nbgrader's sanitizing steps, nothing executed
@@ -217,7 +218,7 @@ def read_judgements(course_dir: Path, assignment: str, students: list[str]) -> l
 def feedback(course_dir: Path, assignment: str, say=print) -> list[Path]:
     """HTML feedback for every graded student; returns the files written."""
     check_assignment(course_dir, assignment)
-    require(api_for(course_dir).generate_feedback(assignment, force=True),
+    require(database.prepared_api(course_dir).generate_feedback(assignment, force=True),
             f"generating feedback for {assignment}")
     files = sorted((course_dir / "feedback").glob(f"*/{assignment}/*.html"))
     for path in files:
