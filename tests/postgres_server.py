@@ -66,7 +66,8 @@ class Server:
         return self.url(name)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port nothing listens on at the moment, on 127.0.0.1."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -119,7 +120,7 @@ def postgres_server(timeout: float = 60) -> Iterator[Server]:
                         "--encoding", "UTF8", "--locale", "C.UTF-8", "--no-sync"],
                        check=True, capture_output=True, **runs_as)
         password_file.unlink()
-        port = _free_port()
+        port = free_port()
         with log.open("w") as output:
             if account:
                 os.chown(log, account.pw_uid, account.pw_gid)

@@ -24,10 +24,10 @@ from grading_helpers import (
     write_submissions,
 )
 from nbgrader.api import Gradebook, MissingEntry
-from postgres_server import binaries, postgres_server
+from postgres_server import SUPERUSER, binaries, free_port, postgres_server
 
 from learntools_lite.instructor import database
-from learntools_lite.instructor.grading import read_scores
+from learntools_lite.instructor.grading import grade, read_scores
 
 EX1, EX2, EX3 = "ex1_convolution", "ex2_maximum_pooling", "ex3_global_average_pooling"
 CVCOURSE = str(Path(sys.executable).parent / "cvcourse")
@@ -154,6 +154,8 @@ def _grade_by_hand(url: str, runs: list, timeout: float = 600) -> list[bool]:
                 written = gradebook.find_grade("q_4_answer", EX2, EX2, "ana")
                 break
             except MissingEntry:
+                assert all(run.poll() is None for run in runs), "a run ended before ana's " \
+                    "ex2 submission appeared"
                 assert time.monotonic() < deadline, "ana's ex2 submission never appeared"
                 gradebook.db.rollback()  # see the runs' new commits
                 time.sleep(0.2)
@@ -233,3 +235,155 @@ def test_each_run_prints_its_own_exact_table(together):
     assert "ana      1         1         1         1         1         5/5" in \
         together["output"][EX2]
     assert "cy       1         1         1         0         3/4" in together["output"][EX3]
+
+
+# --- a run stopped with Ctrl-C and started again -------------------------------------------
+
+@pytest.mark.slow
+def test_a_run_stopped_with_ctrl_c_resumes_with_exact_scores(server, tmp_path):
+    """The gradebook named by the course config this time. Ctrl-C (SIGINT to the run's
+    process group, as a terminal sends it) once the first notebook is stored; the run
+    started again executes only what is missing and scores everyone exactly."""
+    url = server.create_database("resumed")
+    course = copy_course(tmp_path, f"c.CourseDirectory.db_url = {url!r}")
+    right = solution_answers(EX1)
+    write_submissions(tmp_path / "subs", EX1, {
+        "amy": submission(EX1, right), "ben": release_notebook(EX1),
+        "cal": submission(EX1, {**right, "q_3": "image_detect = image_filter"})})
+    run = _run(["--root", str(tmp_path), "grade", EX1, "--submissions", str(tmp_path / "subs"),
+                "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 600
+        while not list((course / "executed").rglob("*.json")):
+            assert run.poll() is None, "the run ended before it could be interrupted"
+            assert time.monotonic() < deadline, "no notebook was executed"
+            time.sleep(0.2)
+        os.killpg(run.pid, signal.SIGINT)
+        assert run.wait(timeout=300) != 0
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+    kept = {p: (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in (course / "executed").rglob("*.json")}
+    assert 1 <= len(kept) < 3
+
+    scores, problems = grade(course, EX1, say=lambda line: None)
+    assert problems == []
+    assert _by_question(scores) == {"amy": (1, 1, 1, 1), "ben": (0, 0, 0, 0),
+                                    "cal": (1, 1, 0, 1)}
+    # What the first run stored was used as it was, not executed again.
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in kept} == kept
+    assert len(list((course / "executed").rglob("*.json"))) == 3
+    with Gradebook(database.with_driver(url), COURSE_ID) as gradebook:
+        assert {s.student.id: s.score for s in gradebook.find_assignment(EX1).submissions} \
+            == {"amy": 4, "ben": 0, "cal": 3}
+
+
+# --- a database that cannot be opened ------------------------------------------------------
+
+def _unusable(server, problem: str) -> tuple[str, str]:
+    """(URL, the reason cvcourse must give) for each way a gradebook cannot be opened."""
+    if problem == "wrong password":
+        return (server.url("postgres", password="not-the-password"),
+                f'password authentication failed for user "{SUPERUSER}"')
+    if problem == "unreachable server":
+        return (f"postgresql://{SUPERUSER}:{server.password}@127.0.0.1:{free_port()}/postgres",
+                "Connection refused Is the server running on that host and accepting "
+                "TCP/IP connections?")
+    return server.url("no_such_database"), 'database "no_such_database" does not exist'
+
+
+@pytest.mark.parametrize("problem", ["wrong password", "unreachable server",
+                                     "missing database"])
+def test_a_gradebook_that_cannot_be_opened_stops_grading_in_one_line(server, tmp_path, problem):
+    url, reason = _unusable(server, problem)
+    course = copy_course(tmp_path)
+    write_submissions(tmp_path / "subs", EX1, {"amy": release_notebook(EX1)})
+    finished = subprocess.run(
+        [CVCOURSE, "--root", str(tmp_path), "grade", EX1, "--submissions",
+         str(tmp_path / "subs"), "--db", url], capture_output=True, text=True)
+    assert finished.returncode == 1
+    assert finished.stdout == ""
+    assert finished.stderr.splitlines() == [
+        f"cvcourse: cannot open the gradebook at {database.shown(database.with_driver(url))}: "
+        f"{reason}"]
+    assert server.password not in finished.stderr
+    assert not any((course / name).exists()
+                   for name in ("submitted", "autograded", "executed", "gradebook.db"))
+
+
+@pytest.mark.parametrize("arguments", [
+    ["release"], ["feedback", EX1], ["export", EX1], ["roster", "import", "{roster}"],
+    ["formgrade"]], ids=lambda arguments: arguments[0])
+def test_every_command_on_the_gradebook_checks_it_first(server, tmp_path, monkeypatch,
+                                                        arguments):
+    from learntools_lite import cli
+
+    url, reason = _unusable(server, "wrong password")
+    copy_course(tmp_path)
+    roster = tmp_path / "class.csv"
+    roster.write_text("id,first_name,last_name,email,lms_id\namy,Amy,Ng,amy@uni.example,1\n")
+    monkeypatch.setattr(cli.os, "execve", lambda *args: pytest.fail("the formgrader started"))
+    monkeypatch.setenv(database.DB_VARIABLE, url)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--root", str(tmp_path),
+                  *(a.replace("{roster}", str(roster)) for a in arguments)])
+    assert str(stop.value) == (f"cvcourse: cannot open the gradebook at "
+                               f"{database.shown(database.with_driver(url))}: {reason}")
+
+
+# --- an SQLite gradebook moved to PostgreSQL -----------------------------------------------
+
+@pytest.mark.slow
+def test_a_graded_sqlite_gradebook_moves_to_postgresql_with_its_scores(server, tmp_path,
+                                                                        capsys):
+    from learntools_lite import cli
+    from learntools_lite.instructor.export import export
+    from learntools_lite.instructor.grading import RunOptions
+
+    course = copy_course(tmp_path)  # the default: SQLite in the course root
+    right = solution_answers(EX1)
+    write_submissions(tmp_path / "subs", EX1, {
+        "amy": submission(EX1, right),
+        "ben": submission(EX1, {**right, "q_3": "image_detect = image_filter"})})
+    grade(course, EX1, tmp_path / "subs", say=lambda line: None, options=RunOptions(workers=2))
+    sqlite = f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(sqlite, COURSE_ID) as gradebook:  # a grader gave amy's written answer 1
+        written = gradebook.find_grade("q_4_answer", EX1, EX1, "amy")
+        written.manual_score = 1
+        written.needs_manual_grade = False
+        gradebook.db.commit()
+    export(course, [EX1], "canvas", tmp_path / "from-sqlite.csv", say=lambda line: None)
+
+    target = server.create_database("moved")
+    cli.main(["db", "copy", "--from", sqlite, "--to", target])
+    assert capsys.readouterr().out.startswith(
+        f"copied {sqlite} -> {database.shown(database.with_driver(target))}: ")
+
+    with database.chosen(target):
+        scores = read_scores(course, EX1, ["amy", "ben"])
+        export(course, [EX1], "canvas", tmp_path / "from-postgresql.csv", say=lambda line: None)
+    assert _by_question(scores) == {"amy": (1, 1, 1, 1), "ben": (1, 1, 0, 1)}
+    with Gradebook(database.with_driver(target), COURSE_ID) as gradebook:
+        assert {s.student.id: s.score for s in gradebook.find_assignment(EX1).submissions} \
+            == {"amy": 5, "ben": 3}
+    assert (tmp_path / "from-postgresql.csv").read_text() == \
+        (tmp_path / "from-sqlite.csv").read_text()
+
+    # A second copy into the same database would mix two gradebooks: refused, in one line.
+    with pytest.raises(SystemExit, match=r"^cvcourse: the database at .* already holds a "
+                                         r"gradebook \(.*, 2 student, 1 assignment, .*\); "
+                                         r"copy into a new, empty database$"):
+        cli.main(["db", "copy", "--from", sqlite, "--to", target])
+
+
+def test_copying_from_nowhere_is_one_line_and_creates_nothing(server, tmp_path):
+    from learntools_lite import cli
+
+    missing = tmp_path / "typo.db"
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["db", "copy", "--from", f"sqlite:///{missing}",
+                  "--to", server.create_database("unused")])
+    assert str(stop.value) == f"cvcourse: there is no nbgrader gradebook at sqlite:///{missing}"
+    assert not missing.exists()

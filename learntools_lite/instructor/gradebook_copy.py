@@ -9,6 +9,8 @@ no gradebook rows yet; its schema is nbgrader's, made as :func:`database.ready` 
 Both sides must be at the schema revision this nbgrader writes.
 """
 
+from pathlib import Path
+
 from .database import (
     GradebookUnavailable,
     check,
@@ -47,6 +49,11 @@ def copy_gradebook(source: str, target: str, say=print) -> dict[str, int]:
     from sqlalchemy.exc import SQLAlchemyError
 
     source, target = with_driver(source), with_driver(target)
+    # Connecting to a missing SQLite file would create an empty one.
+    path = source.removeprefix("sqlite:///").split("?")[0] if source.startswith(
+        "sqlite:///") else None
+    if path and not Path(path).exists():
+        raise GradebookUnavailable(f"there is no nbgrader gradebook at {shown(source)}")
     check(source)
     check(target)
     found = revision(source)
