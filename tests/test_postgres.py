@@ -199,7 +199,7 @@ def together(server, tmp_path_factory):
         log.close()
     with database.chosen(url):
         scores = {a: read_scores(course, a, sorted(CLASS[a])) for a in (EX2, EX3)}
-    return {"url": database.with_driver(url), "codes": codes, "output": output,
+    return {"url": database.with_driver(url), "course": course, "codes": codes, "output": output,
             "running_when_graded": running_when_graded, "scores": scores}
 
 
@@ -228,6 +228,23 @@ def test_the_manual_grade_written_during_the_runs_is_kept(together):
         assert sorted(s.id for s in gradebook.students) == ["ana", "bo", "cy"]
     assert totals == {(EX2, "ana"): 6, (EX2, "bo"): 0, (EX2, "cy"): 4,
                       (EX3, "ana"): 4, (EX3, "bo"): 0, (EX3, "cy"): 3}
+
+
+@pytest.mark.slow
+def test_the_formgrader_shows_the_shared_gradebook(together, tmp_path):
+    """``cvcourse formgrade --db URL``: the formgrader's own API lists the scores the runs and
+    the hand grade left in PostgreSQL."""
+    import json
+    import urllib.request
+
+    from browser.conftest import running_lab
+
+    command = [CVCOURSE, "--course", str(together["course"]), "formgrade", "--db",
+               together["url"]]
+    with running_lab(tmp_path, command, together["course"], dict(os.environ)) as lab:
+        with urllib.request.urlopen(f"{lab.url}/formgrader/api/submissions/{EX2}") as reply:
+            listed = json.load(reply)
+    assert {s["student"]: s["score"] for s in listed} == {"ana": 6, "bo": 0, "cy": 4}
 
 
 @pytest.mark.slow
@@ -289,8 +306,8 @@ def _unusable(server, problem: str) -> tuple[str, str]:
                 f'password authentication failed for user "{SUPERUSER}"')
     if problem == "unreachable server":
         return (f"postgresql://{SUPERUSER}:{server.password}@127.0.0.1:{free_port()}/postgres",
-                "Connection refused Is the server running on that host and accepting "
-                "TCP/IP connections?")
+                "Connection refused (Is the server running on that host and accepting "
+                "TCP/IP connections?)")
     return server.url("no_such_database"), 'database "no_such_database" does not exist'
 
 

@@ -93,7 +93,7 @@ def reason(error: BaseException) -> str:
     first = lines[0] if lines else type(original).__name__
     # libpq: 'connection failed: connection to server at "h", port p failed: FATAL:  why'
     reason = first.rsplit(" failed: ", 1)[-1].removeprefix("FATAL:").strip()
-    return " ".join([reason, *lines[1:]])
+    return f"{reason} ({' '.join(lines[1:])})" if lines[1:] else reason
 
 
 def connect_to(url: str):
