@@ -100,30 +100,33 @@ def postgres_server(timeout: float = 60) -> Iterator[Server]:
         raise FileNotFoundError("PostgreSQL's server binaries (initdb, postgres) are not "
                                 "installed: apt-get install postgresql")
     # As root, the cluster belongs to, and the server runs as, the unprivileged account.
-    account = pwd.getpwnam(ACCOUNT) if os.geteuid() == 0 else None
+    try:
+        account = pwd.getpwnam(ACCOUNT) if os.geteuid() == 0 else None
+    except KeyError:
+        raise RuntimeError(f"PostgreSQL refuses to run as root, and there is no {ACCOUNT!r} "
+                           "account to run it as (Debian's postgresql package makes it)") from None
     runs_as = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []} \
         if account else {}
-    # Under the system's temporary folder, which the account can reach (pytest's are 0700).
+    # Under the system's temporary folder, which the account can reach (pytest's are 0700);
+    # mkdtemp's folder is 0700 too, so only that account (and root) can enter it.
     folder = Path(tempfile.mkdtemp(prefix="cvcourse-postgres-"))
+    password, password_file = os.urandom(12).hex(), folder / "password"
+    password_file.write_text(password)
+    for path in (folder, password_file) if account else ():
+        os.chown(path, account.pw_uid, account.pw_gid)
     process = None
     try:
-        if account:
-            os.chown(folder, account.pw_uid, account.pw_gid)
-        password = os.urandom(12).hex()
-        password_file = folder / "password"
-        password_file.write_text(password)
-        if account:
-            os.chown(password_file, account.pw_uid, account.pw_gid)
         data, log = folder / "data", folder / "server.log"
-        subprocess.run([str(bin_dir / "initdb"), "--pgdata", str(data), "--username", SUPERUSER,
-                        "--pwfile", str(password_file), "--auth", "scram-sha-256",
-                        "--encoding", "UTF8", "--locale", "C.UTF-8", "--no-sync"],
-                       check=True, capture_output=True, **runs_as)
+        made = subprocess.run([str(bin_dir / "initdb"), "--pgdata", str(data),
+                               "--username", SUPERUSER, "--pwfile", str(password_file),
+                               "--auth", "scram-sha-256", "--encoding", "UTF8",
+                               "--locale", "C.UTF-8", "--no-sync"],
+                              capture_output=True, text=True, **runs_as)
+        if made.returncode != 0:
+            raise RuntimeError(f"initdb failed:\n{made.stderr[-2000:]}")
         password_file.unlink()
         port = free_port()
         with log.open("w") as output:
-            if account:
-                os.chown(log, account.pw_uid, account.pw_gid)
             process = subprocess.Popen(
                 [str(bin_dir / "postgres"), "-D", str(data), "-p", str(port),
                  "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={folder}"],

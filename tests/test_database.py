@@ -4,11 +4,10 @@ the formgrader. (The PostgreSQL server itself is tested in test_postgres.py.)"""
 
 import pytest
 from grading_helpers import copy_course
-from traitlets.config.loader import PyFileConfigLoader
 
 from learntools_lite import cli
 from learntools_lite.instructor import database
-from learntools_lite.instructor.nbgrader_course import CONFIG_FILE, api_for
+from learntools_lite.instructor.nbgrader_course import api_for
 
 IN_CONFIG = "postgresql://grader@db.example.edu/from_config"
 IN_ENVIRONMENT = "postgresql://grader@db.example.edu/from_environment"
@@ -37,13 +36,17 @@ def test_flag_then_environment_then_course_config(tmp_path, monkeypatch):
 
 
 def test_nbgraders_own_reading_of_the_course_config_follows_the_environment(monkeypatch):
-    """The formgrader and `nbgrader autograde` read course/nbgrader_config.py themselves."""
+    """The formgrader and `nbgrader autograde` read course/nbgrader_config.py themselves,
+    from the folder they start in."""
+    from nbgrader.apps.baseapp import NbGrader
+
     from conftest import REPO
 
     monkeypatch.setenv(database.DB_VARIABLE, IN_ENVIRONMENT)
-    config = PyFileConfigLoader(CONFIG_FILE, path=str(REPO / "course")).load_config()
-    assert config.CourseDirectory.db_url == "postgresql+psycopg://grader@db.example.edu/" \
-                                            "from_environment"
+    monkeypatch.chdir(REPO / "course")
+    nbgrader = NbGrader()
+    nbgrader.load_config_file()
+    assert nbgrader.config.CourseDirectory.db_url == database.with_driver(IN_ENVIRONMENT)
 
 
 @pytest.mark.parametrize("url, expected", [
