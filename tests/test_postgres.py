@@ -45,9 +45,12 @@ def server():
 
 
 def _run(arguments: list[str], env: dict | None = None, **options) -> subprocess.Popen:
-    """``cvcourse ARGUMENTS`` in its own process group (so Ctrl-C can reach all of it)."""
+    """``cvcourse ARGUMENTS`` in its own process group (so Ctrl-C can reach all of it),
+    handling Ctrl-C as in a terminal even when pytest was started in the background, which
+    makes it ignore SIGINT (and its children inherit that)."""
     return subprocess.Popen([CVCOURSE, *arguments], env={**os.environ, **(env or {})}, text=True,
-                            start_new_session=True, **options)
+                            start_new_session=True, **options,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _by_question(scores) -> dict:
@@ -246,6 +249,25 @@ def test_the_formgrader_shows_the_shared_gradebook(together, tmp_path):
         with urllib.request.urlopen(f"{lab.url}/formgrader/api/submissions/{EX2}") as reply:
             listed = json.load(reply)
     assert {s["student"]: s["score"] for s in listed} == {"ana": 6, "bo": 0, "cy": 4}
+
+
+@pytest.mark.slow
+def test_final_grades_and_feedback_come_from_the_shared_gradebook(together, tmp_path):
+    import csv
+
+    from learntools_lite.instructor.export import export
+    from learntools_lite.instructor.grading import feedback
+
+    with database.chosen(together["url"]):
+        export(together["course"], [EX2, EX3], "csv", tmp_path / "grades.csv",
+               say=lambda line: None)
+        files = feedback(together["course"], EX2, say=lambda line: None)
+    with (tmp_path / "grades.csv").open(newline="") as handle:
+        rows = {row["student_id"]: (row[EX2], row[EX3]) for row in csv.DictReader(handle)}
+    assert rows == {"ana": ("6", "4"), "bo": ("0", "0"), "cy": ("4", "3")}
+    assert sorted(path.parts[-3] for path in files) == ["ana", "bo", "cy"]
+    ana = next(path for path in files if path.parts[-3] == "ana").read_text()
+    assert "Score: 6.0 / 6.0" in ana
 
 
 @pytest.mark.slow
