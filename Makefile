@@ -32,8 +32,9 @@ $(VENV)/.installed: pyproject.toml $(LEARNER_LOCK) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r $(LEARNER_LOCK) -e .
 	touch $@
 
+# The tests use every extra: PostgreSQL is one of the gradebooks they grade into.
 $(VENV)/.installed-test: pyproject.toml $(TEST_LOCK) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r $(TEST_LOCK) -e '.[test]'
+	$(BIN)/python -m pip install --quiet -r $(TEST_LOCK) -e '.[test,postgres]'
 	touch $@ $(VENV)/.installed
 
 lab: $(VENV)/.installed  ## open JupyterLab on the course
@@ -42,12 +43,15 @@ lab: $(VENV)/.installed  ## open JupyterLab on the course
 formgrade: $(VENV)/.installed  ## grade written answers in nbgrader's formgrader
 	$(BIN)/cvcourse formgrade
 
-# Debian packages the tests need: bubblewrap (the grading sandbox) and Chromium (the browser
-# tests drive it with Playwright; Playwright's own browser download is never used).
+# Debian packages the tests need: bubblewrap (the grading sandbox), Chromium (the browser
+# tests drive it with Playwright; Playwright's own browser download is never used) and
+# PostgreSQL's server (the tests start their own, in a temporary folder; Debian keeps its
+# binaries off PATH, under /usr/lib/postgresql/VERSION/bin).
 system-packages:
 	@missing=""; \
 	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -117,12 +121,14 @@ $(UV):
 # Re-resolve the lock from pyproject.toml: every pin that still fits is kept; with
 # UPGRADE=1 every unpinned (indirect) dependency moves to its newest fitting version.
 # One universal lock per install covers Python 3.11-3.13 and every platform, with
-# environment markers where they differ; the test lock holds the learner lock's versions.
+# environment markers where they differ; the test lock (the test and postgres extras) holds
+# the learner lock's versions.
 lock: $(UV)  ## re-resolve requirements/*.txt from pyproject.toml
 	$(UV) pip compile pyproject.toml --universal --python-version 3.11 --quiet \
 		--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o $(LEARNER_LOCK)
 	$(UV) pip compile pyproject.toml --universal --python-version 3.11 --quiet \
 		--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) --extra test \
+		--extra postgres \
 		--constraint $(LEARNER_LOCK) -o $(TEST_LOCK)
 
 clean:

@@ -20,6 +20,7 @@ from nbgrader.preprocessors import (
     SaveCells,
 )
 
+from learntools_lite.instructor.database import configure as choose_gradebook
 from learntools_lite.instructor.late import PenaltyPerDay
 from learntools_lite.instructor.preprocessors import AUTOGRADE_STEPS, ClearSolutionsWithStarter
 
@@ -39,6 +40,12 @@ if os.environ.get("CVCOURSE_EXCHANGE"):
 # from its student id, which on a hub is the hub's user name: on Zero to JupyterHub every
 # learner is the system user jovyan, on The Littlest JupyterHub amy is jupyter-amy.
 c.ExchangeCollect.check_owner = False
+# The gradebook is nbgrader's SQLite file in this folder, for one grader at a time. For
+# several graders at once, name a database server instead (see the README), e.g.
+# c.CourseDirectory.db_url = "postgresql://grader@db.example.edu/cvcourse"
+# `cvcourse --db URL` and the environment variable CVCOURSE_DB_URL take precedence over
+# this setting, for nbgrader's own commands and the formgrader too.
+choose_gradebook(c)
 
 # nbgrader's own list with one change: each solution region becomes the cell's starter code.
 c.GenerateAssignment.preprocessors = [

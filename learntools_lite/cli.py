@@ -44,14 +44,18 @@ def lab(root: Path, extra: list[str]) -> None:
               learner_environment(os.environ))
 
 
-def formgrade(course: Path, extra: list[str]) -> None:
-    """Replace this process with JupyterLab on the course root, showing the formgrader."""
-    from .instructor.nbgrader_course import load_config
+def formgrade(course: Path, extra: list[str], db: str | None = None) -> None:
+    """Replace this process with JupyterLab on the course root, showing the formgrader
+    (on the gradebook at ``db`` when given)."""
+    from .instructor.database import DB_VARIABLE, prepared_api
     from .lab import formgrader_command
 
-    load_config(course)  # one line, not a server that finds no course, if this is none
+    # One line, not a server that finds no course or cannot open the gradebook.
+    prepared_api(course)
     os.chdir(course)  # where nbgrader's formgrader looks for nbgrader_config.py
-    os.execv(sys.executable, formgrader_command(course) + extra)
+    # The course config hands the variable to nbgrader (see instructor/database.py).
+    environment = {**os.environ, DB_VARIABLE: db} if db else dict(os.environ)
+    os.execve(sys.executable, formgrader_command(course) + extra, environment)
 
 
 def _version() -> str:
@@ -73,11 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cvcourse", description=__doc__, epilog=EXIT_CODES,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    _global_options(parser, root=".", course=None)
+    _global_options(parser, root=".", course=None, db=None)
     # The global options are accepted after the command too (`cvcourse grade ex1 --root R`);
     # there they leave the value given before the command, or its default, when absent.
     after = argparse.ArgumentParser(add_help=False)
-    _global_options(after, root=argparse.SUPPRESS, course=argparse.SUPPRESS)
+    _global_options(after, root=argparse.SUPPRESS, course=argparse.SUPPRESS,
+                    db=argparse.SUPPRESS)
     commands = _Commands(parser.add_subparsers(dest="command", required=True), after)
     build = commands.add_parser(
         "build", help="regenerate course/source/, exercises/, solutions/ and the lessons' "
@@ -140,16 +145,29 @@ def _parser() -> argparse.ArgumentParser:
     feedback.add_argument("--release", action="store_true", dest="feedback_release",
                           help="also return each student's feedback through the exchange, "
                                "to their Assignments panel")
+    db = commands.add_parser("db", help="the gradebook's database")
+    db_commands = _Commands(db.add_subparsers(dest="db_command", required=True), after)
+    copy = db_commands.add_parser(
+        "copy", help="copy a whole gradebook into a new, empty database (e.g. the course's "
+                     "SQLite file into PostgreSQL)")
+    copy.add_argument("--from", dest="source", required=True, metavar="URL",
+                      help="the gradebook to copy, e.g. sqlite:///course/gradebook.db")
+    copy.add_argument("--to", dest="target", required=True, metavar="URL",
+                      help="the empty database, e.g. postgresql://USER@HOST/DB")
     return parser
 
 
-def _global_options(parser: argparse.ArgumentParser, root, course) -> None:
-    """--root and --course, with these defaults."""
+def _global_options(parser: argparse.ArgumentParser, root, course, db) -> None:
+    """--root, --course and --db, with these defaults."""
     parser.add_argument("--root", default=root,
                         help="the course repository (default: here)")
     parser.add_argument("--course", type=Path, default=course,
                         help="the nbgrader course root, which may live outside the repository "
                              f"(default: ${COURSE_VARIABLE}, else ROOT/course)")
+    parser.add_argument("--db", metavar="URL", default=db,
+                        help="the gradebook's database, an SQLAlchemy URL such as "
+                             "postgresql://USER@HOST/DB (default: $CVCOURSE_DB_URL, else "
+                             "the course config's, else COURSE/gradebook.db)")
 
 
 class _Commands:
@@ -193,21 +211,30 @@ def main(argv: list[str] | None = None) -> None:
     # Only the two commands that start JupyterLab pass unknown arguments on.
     if extra and args.command not in ("lab", "formgrade"):
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
+    from .instructor.database import chosen
+
+    with chosen(args.db):
+        _command(args, extra)
+
+
+def _command(args, extra: list[str]) -> None:
+    """Run the parsed command; a course's error is one line and exit code 1."""
     elsewhere = args.course or (Path(os.environ[COURSE_VARIABLE])
                                 if os.environ.get(COURSE_VARIABLE) else None)
-    # The repository is needed to open the lab and to build; a course elsewhere is not.
-    root = _course_root(args.root) if args.command in ("lab", "build") or not elsewhere \
-        else None
+    # The repository is needed to open the lab and to build; a course elsewhere is not,
+    # and copying a gradebook needs neither.
+    root = _course_root(args.root) if args.command in ("lab", "build") or not (
+        elsewhere or args.command == "db") else None
     if args.command == "lab":
         lab(root, extra)
         return
-    course = elsewhere.resolve() if elsewhere else root / "course"
+    course = elsewhere.resolve() if elsewhere else root / "course" if root else None
     from .instructor.nbgrader_course import CourseError
     from .instructor.sandbox import SandboxUnavailable
 
     try:
         if args.command == "formgrade":
-            formgrade(course, extra)
+            formgrade(course, extra, args.db)
         elif args.command == "build":
             from .instructor.build import build
 
@@ -258,6 +285,10 @@ def main(argv: list[str] | None = None) -> None:
                 for line in problems:
                     print(f"problem: {line}", file=sys.stderr)
                 sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+        elif args.command == "db":
+            from .instructor.gradebook_copy import copy_gradebook
+
+            copy_gradebook(args.source, args.target)
     except (CourseError, SandboxUnavailable) as error:
         raise SystemExit(f"cvcourse: {error}") from None
 

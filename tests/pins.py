@@ -39,10 +39,11 @@ def supported_pythons() -> list[str]:
 
 def requirements(install: str) -> list[Requirement]:
     """pyproject's requirements of an install: the learner's, or the learner's plus the
-    test extra."""
+    extras the tests install (test, and postgres: a gradebook they grade into)."""
     lines = list(project()["dependencies"])
     if install == "test":
-        lines += project()["optional-dependencies"]["test"]
+        lines += [line for extra in ("test", "postgres")
+                  for line in project()["optional-dependencies"][extra]]
     return [Requirement(line) for line in lines]
 
 

@@ -81,7 +81,7 @@ def test_no_test_tool_in_the_learner_environment():
     test_only = ({normal(r.name) for r in requirements("test")}
                  - {normal(r.name) for r in requirements("learner")})
     assert test_only == {"pytest", "nbval", "ruff", "psutil", "playwright", "pyyaml",
-                         "packaging", "jupyterhub"}
+                         "packaging", "jupyterhub", "psycopg"}
     assert not test_only & {normal(n) for n in conda_dependencies("learner")}
 
 
@@ -115,7 +115,8 @@ def test_every_module_the_tests_import_is_declared():
     declared = {normal(r.name) for r in requirements("test")} | {"cvcourse"}
     # Import names that differ from their distribution's.
     distribution = {"yaml": "pyyaml", "learntools_lite": "cvcourse"}
-    local = {p.stem for p in (REPO / "tests").rglob("*.py")} | {"conftest", "tests"}
+    local = ({p.stem for p in (REPO / "tests").rglob("*.py")} | {"conftest", "tests"}
+             | {p.name for p in (REPO / "tests").iterdir() if (p / "__init__.py").exists()})
     found = set()
     for path in [REPO / "conftest.py", *(REPO / "tests").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):

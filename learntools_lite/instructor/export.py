@@ -22,7 +22,8 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from .nbgrader_course import CourseError, api_for
+from .database import prepared_api
+from .nbgrader_course import CourseError
 
 FORMATS = ("canvas", "moodle", "csv")
 
@@ -42,7 +43,7 @@ class FinalGrade:
 
 def final_grades(course_dir: Path, assignments: list[str]) -> tuple[list[FinalGrade], dict]:
     """Every student's final grades, and each assignment's maximum score."""
-    api = api_for(course_dir)
+    api = prepared_api(course_dir)
     grades = []
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         maxima = {}

@@ -10,7 +10,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
-from . import executions, executors, sandbox
+from . import database, executions, executors, sandbox
 from .executions import EXECUTED, exercise_of, fingerprint
 from .executors import Job
 from .late import due_date
@@ -48,7 +48,7 @@ def release(course_dir: Path, names: tuple[str, ...] = (), say=print) -> None:
     ``release/``."""
     for assignment in names:
         check_assignment(course_dir, assignment)  # all known, before anything is generated
-    api = api_for(course_dir)
+    api = database.prepared_api(course_dir)
     for assignment in names or assignments(course_dir):
         require(api.generate_assignment(assignment, force=True),
                 f"generating the release of {assignment}")
@@ -117,10 +117,10 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
     check_assignment(course_dir, assignment)
     if options.sandboxed:
         sandbox.check_bubblewrap()
+    api = database.prepared_api(course_dir)
     problems = []
     if submissions is not None:
         problems += import_submissions(course_dir, assignment, submissions, say, lms)
-    api = api_for(course_dir)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         try:
             gradebook.find_assignment(assignment)
@@ -133,6 +133,7 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
                       if p.is_dir())
     if not students:
         raise CourseError(f"no submissions for {assignment} in {course_dir / 'submitted'}")
+    database.add_students(api.coursedir.db_url, api.coursedir.course_id, students)
 
     failed = {}
     preparing = _api_with(course_dir, [])  # nbgrader's sanitizing steps, nothing executed
@@ -211,7 +212,7 @@ def read_judgements(course_dir: Path, assignment: str, students: list[str]) -> l
 def feedback(course_dir: Path, assignment: str, say=print) -> list[Path]:
     """HTML feedback for every graded student; returns the files written."""
     check_assignment(course_dir, assignment)
-    require(api_for(course_dir).generate_feedback(assignment, force=True),
+    require(database.prepared_api(course_dir).generate_feedback(assignment, force=True),
             f"generating feedback for {assignment}")
     files = sorted((course_dir / "feedback").glob(f"*/{assignment}/*.html"))
     for path in files:

@@ -19,11 +19,16 @@ class CourseError(RuntimeError):
 
 
 def load_config(course_dir: Path):
-    """The course's nbgrader configuration, read the way nbgrader itself reads it."""
+    """The course's nbgrader configuration, read the way nbgrader itself reads it, with
+    the gradebook chosen by ``--db`` or the environment (see ``database.py``)."""
+    from .database import configure
+
     path = course_dir / CONFIG_FILE
     if not path.exists():
         raise CourseError(f"{course_dir} is not an nbgrader course root (no {CONFIG_FILE})")
-    return PyFileConfigLoader(CONFIG_FILE, path=str(course_dir)).load_config()
+    config = PyFileConfigLoader(CONFIG_FILE, path=str(course_dir)).load_config()
+    configure(config)
+    return config
 
 
 def _put_alembic_on_path() -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from .database import prepared_api
 from .nbgrader_course import CourseError, api_for
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]*$")
@@ -125,7 +126,7 @@ def read_roster(path: Path) -> tuple[str, list[Member]]:
 def import_roster(course_dir: Path, path: Path, say=print) -> list[Member]:
     """Add or update every member of the roster in nbgrader's student table."""
     kind, members = read_roster(path)
-    api = api_for(course_dir)
+    api = prepared_api(course_dir)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         for m in members:
             gradebook.update_or_create_student(m.id, first_name=m.first_name,
