@@ -122,14 +122,14 @@ def test_an_old_gradebook_is_brought_up_to_date_by_nbgraders_migrations(server):
 
 # student: (submission edit, expected points of each autograded test cell in order)
 CLASS = {
-    EX2: {"ana": ({}, (1, 1, 1, 1, 1)), "bo": (None, (0, 0, 0, 0, 0)),
+    EX2: {"ana": ({}, (1, 1, 1, 1, 1, 1)), "bo": (None, (0, 0, 0, 0, 0, 0)),
           "cy": ({"q_5": lambda right: right.replace("(400 - 3) // 2 + 1", "(400 - 3) // 2")},
-                 (1, 1, 1, 1, 0))},
-    EX3: {"ana": ({}, (1, 1, 1, 1)), "bo": (None, (0, 0, 0, 0)),
+                 (1, 1, 1, 1, 0, 1))},
+    EX3: {"ana": ({}, (1, 1, 1, 1, 1)), "bo": (None, (0, 0, 0, 0, 0)),
           "cy": ({"q_4": lambda right: right.replace(
-              "gap_change = change(gap_vectors)\nflat_change = change(flat_vectors)",
-              "gap_change = change(flat_vectors)\nflat_change = change(gap_vectors)")},
-                 (1, 1, 1, 0))},
+              "gap_change = change(gap_vectors)", "gap_change = change(flat_vectors)").replace(
+              "flat_change = change(flat_vectors)", "flat_change = change(gap_vectors)")},
+                 (1, 1, 1, 0, 1))},
 }
 
 
@@ -230,8 +230,8 @@ def test_the_manual_grade_written_during_the_runs_is_kept(together):
         totals = {(a, s): gradebook.find_submission(a, s).score
                   for a in (EX2, EX3) for s in CLASS[a]}
         assert sorted(s.id for s in gradebook.students) == ["ana", "bo", "cy"]
-    assert totals == {(EX2, "ana"): 6, (EX2, "bo"): 0, (EX2, "cy"): 4,
-                      (EX3, "ana"): 4, (EX3, "bo"): 0, (EX3, "cy"): 3}
+    assert totals == {(EX2, "ana"): 7, (EX2, "bo"): 0, (EX2, "cy"): 5,
+                      (EX3, "ana"): 5, (EX3, "bo"): 0, (EX3, "cy"): 4}
 
 
 @pytest.mark.slow
@@ -248,7 +248,7 @@ def test_the_formgrader_shows_the_shared_gradebook(together, tmp_path):
     with running_lab(tmp_path, command, together["course"], dict(os.environ)) as lab:
         with urllib.request.urlopen(f"{lab.url}/formgrader/api/submissions/{EX2}") as reply:
             listed = json.load(reply)
-    assert {s["student"]: s["score"] for s in listed} == {"ana": 6, "bo": 0, "cy": 4}
+    assert {s["student"]: s["score"] for s in listed} == {"ana": 7, "bo": 0, "cy": 5}
 
 
 @pytest.mark.slow
@@ -264,17 +264,18 @@ def test_final_grades_and_feedback_come_from_the_shared_gradebook(together, tmp_
         files = feedback(together["course"], EX2, say=lambda line: None)
     with (tmp_path / "grades.csv").open(newline="") as handle:
         rows = {row["student_id"]: (row[EX2], row[EX3]) for row in csv.DictReader(handle)}
-    assert rows == {"ana": ("6", "4"), "bo": ("0", "0"), "cy": ("4", "3")}
+    assert rows == {"ana": ("7", "5"), "bo": ("0", "0"), "cy": ("5", "4")}
     assert sorted(path.parts[-3] for path in files) == ["ana", "bo", "cy"]
     ana = next(path for path in files if path.parts[-3] == "ana").read_text()
-    assert "Score: 6.0 / 6.0" in ana
+    assert "Score: 7.0 / 7.0" in ana
 
 
 @pytest.mark.slow
 def test_each_run_prints_its_own_exact_table(together):
-    assert "ana      1         1         1         1         1         5/5" in \
-        together["output"][EX2]
-    assert "cy       1         1         1         0         3/4" in together["output"][EX3]
+    assert ("ana      1         1         1         1         1         1         6/6"
+            in together["output"][EX2])
+    assert ("cy       1         1         1         0         1         4/5"
+            in together["output"][EX3])
 
 
 # --- a run stopped with Ctrl-C and started again -------------------------------------------
