@@ -98,7 +98,7 @@ python_of = $(firstword $(foreach candidate,$(shell command -v python$(1)) \
 		"(python$* on PATH, or pyenv install $*)" >&2; exit 1; }
 	$(call python_of,$*) -m venv .venv-$*
 	.venv-$*/bin/python -m pip install --quiet --upgrade pip
-	.venv-$*/bin/python -m pip install --quiet -r $(TEST_LOCK) -e '.[test]'
+	.venv-$*/bin/python -m pip install --quiet -r $(TEST_LOCK) -e '.[test,postgres]'
 	touch $@
 
 test-pythons: $(foreach version,$(EXTRA_PYTHONS),.venv-$(version)/.installed-test)  ## units and notebooks on the other supported Pythons
