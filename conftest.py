@@ -7,6 +7,7 @@ inherit it too.
 """
 
 import os
+import socket
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,6 +51,14 @@ def namespace():
     names: dict = {}
     binder.bind(names)
     return names
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on at the moment, on 127.0.0.1 (for the servers the
+    tests start: PostgreSQL, JupyterLab, JupyterHub and its proxy)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def outcome_for(question, namespace, **values):

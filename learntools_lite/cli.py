@@ -229,6 +229,7 @@ def _command(args, extra: list[str]) -> None:
         lab(root, extra)
         return
     course = elsewhere.resolve() if elsewhere else root / "course" if root else None
+    from .instructor.build import BuildError
     from .instructor.nbgrader_course import CourseError
     from .instructor.sandbox import SandboxUnavailable
 
@@ -289,7 +290,7 @@ def _command(args, extra: list[str]) -> None:
             from .instructor.gradebook_copy import copy_gradebook
 
             copy_gradebook(args.source, args.target)
-    except (CourseError, SandboxUnavailable) as error:
+    except (BuildError, CourseError, SandboxUnavailable) as error:
         raise SystemExit(f"cvcourse: {error}") from None
 
 

@@ -12,8 +12,8 @@ import pytest
 from nbclient import NotebookClient
 
 from learntools_lite.core import Status
+from learntools_lite.instructor.authoring import solution_version
 from learntools_lite.instructor.nbgrader_source import nbgrader_source
-from learntools_lite.instructor.versions import solution_version
 
 EXERCISE = '''
 from learntools_lite.core import CodingProblem, Mistake, Question, Tolerance, ____

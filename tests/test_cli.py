@@ -192,3 +192,12 @@ def test_help_lists_the_exit_codes(tmp_path):
         codes = result.stdout.split("exit codes:\n", 1)[1].splitlines()
         assert [line.split()[0] for line in codes] == ["0", "1", "2", "3"]
         assert "graded, but some students or files have a \"problem:\" line" in codes[3]
+
+
+def test_building_an_unknown_notebook_names_it_and_writes_nothing(tmp_path):
+    _course_repo(tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--root", str(tmp_path), "build", "ex9_nothing", "lesson0"])
+    assert str(stop.value) == "cvcourse: no notebook called ex9_nothing, lesson0"
+    assert sorted(tmp_path.rglob("*")) == before

@@ -7,11 +7,11 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import REPO, kernel_stderr_visible
+from learntools_lite.instructor.authoring import SourceError, solution_version
 from learntools_lite.instructor.build import CourseLayout
 from learntools_lite.instructor.nbgrader_course import generate_release, scratch_course
 from learntools_lite.instructor.nbgrader_source import nbgrader_source
 from learntools_lite.instructor.nbgrader_source import questions_of as nbgrader_source_questions
-from learntools_lite.instructor.versions import SourceError, solution_version
 
 LAYOUT = CourseLayout(REPO)
 SOURCES = LAYOUT.sources
@@ -233,8 +233,8 @@ def test_solution_version_keeps_solutions_and_drops_hidden_tests():
 def test_every_question_has_two_hint_levels_and_a_hint_cell_before_its_answer(source):
     """A learner can ask for a first nudge and then a stronger one; for a thought question,
     whose check shows our answer, the hint cell comes before the check."""
+    from learntools_lite.instructor.authoring import METADATA_KEY
     from learntools_lite.instructor.judge import questions_of
-    from learntools_lite.instructor.versions import METADATA_KEY
 
     notebook = read(source)
     questions = questions_of(notebook.metadata[METADATA_KEY]["exercise"])

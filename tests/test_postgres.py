@@ -24,8 +24,9 @@ from grading_helpers import (
     write_submissions,
 )
 from nbgrader.api import Gradebook, MissingEntry
-from postgres_server import SUPERUSER, binaries, free_port, postgres_server
+from postgres_server import SUPERUSER, binaries, postgres_server
 
+from conftest import free_port
 from learntools_lite.instructor import database
 from learntools_lite.instructor.grading import grade, read_scores
 

@@ -1,4 +1,4 @@
-"""The instructor's side: building notebook versions from one source, and (later) grading.
+"""The instructor's side: building the notebook versions from one source, and grading.
 
 Nothing here is imported by learner-facing code.
 """

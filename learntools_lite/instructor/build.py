@@ -21,10 +21,10 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from .authoring import solution_version
 from .edition import write_learner_edition
 from .nbgrader_course import generate_release, scratch_course
 from .nbgrader_source import nbgrader_source
-from .versions import solution_version
 
 # The slowest legitimate cell (TensorFlow's first import plus a convolution) takes a few
 # seconds on a 2-core laptop; a minute leaves room for a loaded machine.
@@ -65,6 +65,10 @@ class CourseLayout:
         return self.root / "solutions" / source.name
 
 
+class BuildError(ValueError):
+    """The build was asked for something the course does not have."""
+
+
 def read(path: Path):
     return nbformat.read(str(path), as_version=4)
 
@@ -102,11 +106,12 @@ def write_exercises(layout: CourseLayout) -> None:
 
 def build(root: Path, only: tuple[str, ...] = (), say=print) -> None:
     """Write every generated notebook version and re-execute the lessons; ``only`` names
-    the notebooks (file stems) to build, when not all of them."""
+    the notebooks (file stems) to build, when not all of them (an unknown one raises
+    :class:`BuildError` before anything is written)."""
     layout = CourseLayout(root, only)
     unknown = set(only) - {p.stem for p in (*layout.sources, *layout.lessons)}
     if unknown:
-        raise SystemExit(f"cvcourse: no notebook called {', '.join(sorted(unknown))}")
+        raise BuildError(f"no notebook called {', '.join(sorted(unknown))}")
     write_nbgrader_sources(layout)
     write_exercises(layout)
     edition = write_learner_edition(root / "build" / "learner-edition")

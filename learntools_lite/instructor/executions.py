@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 
 from . import sandbox
+from .authoring import METADATA_KEY
 from .nbgrader_course import CourseError
-from .versions import METADATA_KEY
 
 EXECUTED = "executed"
 

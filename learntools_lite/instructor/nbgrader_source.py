@@ -25,7 +25,7 @@ import re
 import nbformat
 
 from ..core import Question
-from .versions import (
+from .authoring import (
     BEGIN,
     END,
     METADATA_KEY,

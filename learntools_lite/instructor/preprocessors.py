@@ -9,8 +9,8 @@ from nbgrader.converters import Autograde
 from nbgrader.preprocessors import ClearSolutions, Execute, NbGraderPreprocessor
 
 from . import executions, sandbox
+from .authoring import METADATA_KEY
 from .executors import Job, failed_job, run_job
-from .versions import METADATA_KEY
 
 
 class ClearSolutionsWithStarter(ClearSolutions):

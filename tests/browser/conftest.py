@@ -10,7 +10,6 @@ sleeps and nothing is retried.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, free_port
 from learntools_lite.lab import jupyterlab_command, learner_environment
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -88,12 +87,6 @@ class LabServer:
     url: str
     root: Path
     log: Path
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def tail(log: Path, lines: int = 40) -> str:
