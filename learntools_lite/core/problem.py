@@ -156,24 +156,21 @@ class CodingProblem:
         a typo fails here, when the exercise module is imported, not in front of a learner."""
         answers = set(self.variables) | set(self.inputs) | {ANSWERS} | (
             {"answer"} if len(self.variables) == 1 else set())
-        wrong = []
+        unknown = []  # (where in the definition, the name asked for, the names given there)
         if self.expected is not None:
-            wrong += [("expected", "", name) for name in inspect.signature(self.expected)
-                      .parameters if name not in answers]
+            unknown += [("its expected()", name, answers)
+                        for name in inspect.signature(self.expected).parameters
+                        if name not in answers]
         for group, known in ((self.mistakes, answers | {"expected"}), (self.errors, {"error"})):
-            wrong += [(part, mistake.id, name) for mistake in group
-                      for part, name in mistake.names_unknown_to(known)]
-        if wrong:
-            part, mistake, name = wrong[0]
-            where = f"mistake {mistake!r}, its {part}" if mistake else "its expected()"
-            known = answers | {"expected"} if part != "expected" else answers
-            if mistake and any(m.id == mistake for m in self.errors):
-                known = {"error"}
+            unknown += [(f"mistake {mistake.id!r}, its {part}", name, known)
+                        for mistake in group for part, name in mistake.names_unknown_to(known)]
+        if unknown:
+            where, name, known = unknown[0]
             raise DefinitionError(
                 f"the question on {', '.join(self.variables)}: {where} asks for `{name}`, "
                 f"which the checker does not give; it gives {', '.join(sorted(known))}"
                 + (" (and `evidence` to the message of a mistake with `finds`)"
-                   if part == "message" else "") + ".")
+                   if where.endswith("its message") else "") + ".")
 
     @property
     def solution_code(self) -> str:
