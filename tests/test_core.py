@@ -278,3 +278,45 @@ def test_long_learner_texts_are_clipped_alike_in_the_kernel_and_after_the_wire(n
     crossed = wire.decode(json.loads(json.dumps(wire.encode(values))))
     assert problem.judge(crossed) == problem.judge(values) == problem.evaluate(namespace)
     assert problem.judge(crossed).message == "long"
+
+
+def test_array_keys_tell_the_same_object_from_the_same_values():
+    from learntools_lite.core.array_keys import SameArray, SameContent
+
+    values = np.arange(12.0).reshape(3, 4)
+    copy = values.copy()
+    assert SameArray(values) == SameArray(values) and hash(SameArray(values)) == hash(
+        SameArray(values))
+    assert SameArray(values) != SameArray(copy)
+    assert SameContent(values) == SameContent(copy)
+    assert hash(SameContent(values)) == hash(SameContent(copy))
+    # Same bytes, other meaning: a reshaped or retyped array is another key.
+    assert SameContent(values) != SameContent(values.reshape(4, 3))
+    assert SameContent(values) != SameContent(values.view(np.int64))
+    assert SameContent(values.T) == SameContent(np.ascontiguousarray(values.T))
+    changed = copy.copy()
+    changed[2, 3] += 1e-9
+    assert SameContent(values) != SameContent(changed)
+
+
+def test_the_base_runs_once_for_each_batch_of_values(monkeypatch):
+    from learntools_lite.computer_vision import ex3, vehicle_dataset
+
+    calls = []
+    real_base = vehicle_dataset.cached_vehicle_base()
+
+    def counted(images, **options):
+        calls.append(images.shape)
+        return real_base(images, **options)
+
+    monkeypatch.setattr(vehicle_dataset, "cached_vehicle_base", lambda: counted)
+    vehicle_dataset._feature_maps.cache_clear()
+    ex3._checked_maps.cache_clear()
+    images = np.random.default_rng(3).random((2, 64, 64, 3))
+    first = ex3.base_maps(images)
+    assert ex3.base_maps(images) is first and ex3.base_maps(images.copy()) is first
+    assert calls == [(2, 64, 64, 3)]
+    ex3.base_maps(images[:1])
+    assert calls == [(2, 64, 64, 3), (1, 64, 64, 3)]
+    vehicle_dataset._feature_maps.cache_clear()
+    ex3._checked_maps.cache_clear()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.array_keys import SameContent
 from .vehicles import Look, draw
 
 CLASS_NAMES = ("car", "truck")
@@ -73,3 +74,15 @@ def cached_vehicle_base():
     loading; the learner's own ``base`` stays a separate copy they are free to change.
     """
     return load_vehicle_base()
+
+
+def base_feature_maps(images: np.ndarray) -> np.ndarray:
+    """The shared base's feature maps (float64) for a [batch, 64, 64, 3] batch of images,
+    computed once for each batch of values (the latest few are kept)."""
+    return _feature_maps(SameContent(images))
+
+
+@lru_cache(maxsize=4)
+def _feature_maps(batch: SameContent) -> np.ndarray:
+    maps = cached_vehicle_base()(batch.array.astype(np.float32), training=False)
+    return np.asarray(maps, dtype=np.float64)
