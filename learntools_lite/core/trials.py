@@ -1,8 +1,8 @@
 """Questions about a learner's *function*: the checker calls it on fixed cases and compares
 each result with the case's own expected value.
 
-A case is any frozen (hashable) object with ``call`` (the call as the learner would write
-it), ``where`` (the call and its input, for messages), ``arguments()`` (fresh ``args`` and
+A case is any frozen (hashable) object with ``function`` (the name of the learner's function),
+``call`` (the call as the learner would write it), ``where`` (the call and its input, for messages), ``arguments()`` (fresh ``args`` and
 ``kwargs`` for one call) and ``expected()``. :func:`function_calls` tells the capture how to
 call the function; :func:`trials` reads back what each call returned, once per record, so
 that every mistake of a question shares one reading.
@@ -23,6 +23,7 @@ from .values import Verdict, numeric_array
 class Case(Protocol):
     """What :func:`trials` needs of one case."""
 
+    function: str
     call: str
     where: str
 
@@ -60,7 +61,7 @@ def trials(answer: FunctionRecord, cases: tuple[Case, ...],
     """The recorded calls of the learner's function, one trial per case, or a verdict when
     they cannot be read (a call raised, returned a blank, or the record does not match the
     cases). Cached per record, which each check captures afresh."""
-    function = cases[0].call.split("(")[0]
+    function = cases[0].function
     if len(answer.calls) > len(cases):
         raise Verdict(incorrect(f"`{function}` has more recorded calls than the checker made."))
     done = []
