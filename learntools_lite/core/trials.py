@@ -1,11 +1,12 @@
 """Questions about a learner's *function*: the checker calls it on fixed cases and compares
 each result with the case's own expected value.
 
-A case is any frozen (hashable) object with ``function`` (the name of the learner's function),
-``call`` (the call as the learner would write it), ``where`` (the call and its input, for messages), ``arguments()`` (fresh ``args`` and
-``kwargs`` for one call) and ``expected()``. :func:`function_calls` tells the capture how to
-call the function; :func:`trials` reads back what each call returned, once per record, so
-that every mistake of a question shares one reading.
+A case is any frozen (hashable) object with ``function`` (the name of the learner's
+function), ``call`` (the call as the learner would write it), ``where`` (the call and its
+input, for messages), ``arguments()`` (fresh ``args`` and ``kwargs`` for one call) and
+``expected()``. :func:`function_calls` tells the capture how to call the function;
+:func:`trials` reads back what each call returned, once per record, so that every mistake
+of a question shares one reading.
 """
 
 from dataclasses import dataclass
