@@ -79,7 +79,7 @@ def judge_seconds(assignment: str, notebooks: list) -> tuple[float, float]:
         for cell, source_cell in zip(notebook.cells, source.cells, strict=True):
             if source_cell.metadata.get("nbgrader", {}).get("grade"):
                 cell.source = source_cell.source
-        run = sandbox.execute(nbformat.writes(notebook), {}, sandbox.Limits())
+        run = sandbox.run_sandboxed(nbformat.writes(notebook), {}, sandbox.Limits())
         executed = nbformat.reads(run.notebook, as_version=4)
         for _ in range(5):
             fresh = copy.deepcopy(executed)

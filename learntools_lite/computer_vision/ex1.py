@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from ..core import CodingProblem, Mistake, Question, Tolerance, ____
 from ..core.outcome import incorrect
+from ..core.problem import error_says
 from ..core.values import Verdict, informative
 
 __all__ = ["q_1", "q_2", "q_3", "q_4", "____"]
@@ -179,14 +180,14 @@ A new name, `filters`, keeps `kernel` 3 x 3, so the cell can be run again.""",
                 "redefine `kernel`? Convolve with your own `kernel`."),
     ),
     errors=(
-        Mistake("filter-not-4d", lambda error: "filter must be 4-dimensional" in str(error)
-                or "evenly divisible by filter depth" in str(error),
+        Mistake("filter-not-4d", error_says("filter must be 4-dimensional",
+                                          "evenly divisible by filter depth"),
                 "`tf.nn.conv2d` needs a 4-D filter `[height, width, in_channels, out_channels]`. "
                 "Fix: `filters = tf.reshape(kernel, [3, 3, 1, 1])`, and pass `filters`."),
-        Mistake("integer-kernel", lambda error: "expected to be a float tensor" in str(error),
+        Mistake("integer-kernel", error_says("expected to be a float tensor"),
                 "The kernel holds integers, but `tf.nn.conv2d` needs floats like the image. "
                 "Fix: `filters = tf.cast(filters, dtype=tf.float32)` before the call."),
-        Mistake("padding-lower-case", lambda error: "attr 'padding'" in str(error),
+        Mistake("padding-lower-case", error_says("attr 'padding'"),
                 "`padding` must be written in capitals: `padding='SAME'`."),
     ),
 )

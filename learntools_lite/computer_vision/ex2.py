@@ -20,12 +20,14 @@ import tensorflow as tf
 from ..core import CodingProblem, Mistake, Question, Tolerance, ____
 from ..core.capture import Call
 from ..core.outcome import incorrect
-from ..core.problem import describe_difference
-from ..core.trials import first_wrong, function_calls, trials
-from ..core.values import Verdict, informative, listed, not_single, not_whole
+from ..core.problem import error_says
+from ..core.trials import function_calls
+from ..core.values import Verdict, informative
+from ..core.whole_numbers import whole_number_mistakes
 from . import pool2d_cases as cases_
 from . import pooling
 from .pool2d_cases import PoolCase, close
+from .pool2d_mistakes import function_mistakes, on_first_trial, other_difference
 
 __all__ = ["q_1", "q_2", "q_3", "q_4", "q_5", "q_6", "____"]
 
@@ -142,22 +144,22 @@ With `padding='VALID'` it is the same too, because 398 is even: no block runs pa
                 "the result of the pooling."),
     ),
     errors=(
-        Mistake("pooling-type-spelling", lambda error: "pooling is not supported" in str(error),
+        Mistake("pooling-type-spelling", error_says("pooling is not supported"),
                 "`pooling_type` must be `'MAX'` or `'AVG'`, in capitals. For maximum "
                 "pooling write `pooling_type='MAX'`."),
-        Mistake("padding-lower-case", lambda error: "attr 'padding'" in str(error),
+        Mistake("padding-lower-case", error_says("attr 'padding'"),
                 "`padding` must be written in capitals: `padding='SAME'`."),
-        Mistake("window-not-pair", lambda error: "has no len()" in str(error),
+        Mistake("window-not-pair", error_says("has no len()"),
                 "`tf.nn.pool` wants `window_shape` as a pair, one size for the height and "
                 "one for the width: `window_shape=(2, 2)`."),
-        Mistake("input-not-4d", lambda error: "must have rank 4" in str(error),
+        Mistake("input-not-4d", error_says("must have rank 4"),
                 "`tf.nn.pool` wants `input` as a batch of images, "
                 "`[batch, height, width, channels]`. Pass `image_detect` as it is, without "
                 "indexing or squeezing it."),
-        Mistake("window-wrong-length", lambda error: "must have rank" in str(error),
+        Mistake("window-wrong-length", error_says("must have rank"),
                 "`window_shape` needs exactly two numbers, (height, width), as `tf.nn.pool` "
                 "counts them to decide how many axes to pool: `window_shape=(2, 2)`."),
-        Mistake("window-below-stride", lambda error: "`strides` > `window_shape`" in str(error),
+        Mistake("window-below-stride", error_says("`strides` > `window_shape`"),
                 "the window is smaller than the stride, so some pixels would never be looked "
                 "at (with a 1 x 1 window nothing is pooled at all). Use "
                 "`window_shape=(2, 2)` with `strides=(2, 2)`."),
@@ -238,8 +240,6 @@ combination that makes its features tolerant of small shifts.""",
 
 # --- Question 3: pooling from scratch -------------------------------------------------------
 
-POOL2D_TOLERANCE = cases_.TOLERANCE
-
 CASES = (
     PoolCase("pool2d", (6, 6), 2),  # the simplest call: default stride and mode
     PoolCase("pool2d", (7, 9), 2, seed=1),  # odd sides: the last row and column fit no window
@@ -248,83 +248,6 @@ CASES = (
     PoolCase("pool2d", (7, 8, 3), 2, mode="max", seed=4),  # channels, each pooled on its own
     PoolCase("pool2d", (10, 9, 2), (3, 2), stride=(2, 1), mode="avg", seed=5),  # all at once
 )
-
-
-def wrong_signature(answer) -> str | None:
-    """The learner's parameter list if it cannot take the checker's calls, else None."""
-    return None if answer.accepts_probe else answer.signature
-
-
-def _first(cases, test):
-    """A mistake's ``finds``: the first case whose result fails in the way ``test``
-    recognises, or None."""
-    return lambda answer: first_wrong(trials(answer, cases, POOL2D_TOLERANCE), test)
-
-
-def _on_trial(describe):
-    """A mistake's message about the trial its ``finds`` found."""
-    return lambda evidence: describe(evidence)
-
-
-def function_mistakes(cases, calls_as: str, signature: str) -> tuple[Mistake, ...]:
-    """The mistakes any from-scratch pooling function can make, whatever its options.
-    ``calls_as`` is how the checker calls it, ``signature`` the ``def`` line asked for."""
-    name = cases[0].function
-
-    def each(answer):
-        return trials(answer, cases, POOL2D_TOLERANCE)
-
-    return (
-        Mistake("wrong-signature", lambda answer: wrong_signature(answer) is not None,
-                lambda answer: f"`{name}` takes `{wrong_signature(answer)}`, but the checker "
-                f"calls it as `{calls_as}`. Define it as `{signature}`."),
-        Mistake("returns-none",
-                finds=lambda answer: next((t for t in each(answer) if t.result is None), None),
-                message=lambda evidence: f"`{name}` returned `None` for {evidence.case.where}. "
-                "Did you forget the `return` at the end of the function?"),
-        Mistake("mutates-input",
-                finds=lambda answer: next((t for t in each(answer) if t.mutated), None),
-                message=lambda evidence: f"`{name}` changed the array it was given, in "
-                f"{evidence.case.where}. Pooling should leave its input alone: write the "
-                "results into a new array."),
-        Mistake("mixes-channels", finds=_first(cases, cases_.mixes_channels),
-                message=_on_trial(lambda t:
-                    f"For {t.case.where}, the channels were pooled together: each output "
-                    "pixel mixes all channels. Pool each channel on its own by reducing the "
-                    "window over its first two axes only, e.g. `window.max(axis=(0, 1))`, so "
-                    f"the result has shape `{t.case.expected().shape}`.")),
-        Mistake("swaps-modes", finds=_first(cases, cases_.swaps_modes),
-                message=_on_trial(lambda t:
-                    f"For {t.case.where}, `{name}` computed the "
-                    f"{'mean' if t.case.is_max else 'maximum'} of each window instead of "
-                    f"the {'maximum' if t.case.is_max else 'mean'}. `mode='max'` (the "
-                    "default) takes the largest value, `mode='avg'` the average.")),
-        Mistake("max-from-zero", finds=_first(cases, cases_.max_from_zero),
-                message=_on_trial(lambda t:
-                    f"For {t.case.where}, the result is never below 0, but a window that "
-                    "holds only negative numbers has a negative maximum. Did the maximum "
-                    "start from 0? Take it over the window's own values: "
-                    "`window.max(axis=(0, 1))`.")),
-        Mistake("default-stride-one", finds=_first(cases, cases_.default_stride_one),
-                message=_on_trial(lambda t:
-                    f"For {t.case.where}, the windows moved one pixel at a time. When "
-                    "`stride` is `None`, the stride is the pool size, so the windows do "
-                    "not overlap.")),
-        Mistake("ignores-stride", finds=_first(cases, cases_.ignores_stride),
-                message=_on_trial(lambda t:
-                    f"For {t.case.where}, the windows moved by the pool size, not by the "
-                    "stride given. Use `stride` when it is not `None`.")),
-    )
-
-
-def other_difference(cases) -> Mistake:
-    """The catch-all: the first case whose result differs, and how."""
-    return Mistake("other-difference", finds=_first(cases, lambda t: True),
-                   message=_on_trial(lambda t:
-                       f"`{t.case.function}` differs from `tf.nn.pool` on input shape "
-                       f"`{t.case.shape}`, pool_size `{t.case.pool_size!r}`: "
-                       + describe_difference(t.case.call, t.result, t.case.expected(),
-                                             POOL2D_TOLERANCE)))
 
 
 POOL2D = CodingProblem(
@@ -366,12 +289,11 @@ Without the loops, NumPy can cut out every window at once:
     mistakes=(
         *function_mistakes(CASES, "pool2d(X, pool_size, stride=..., mode=...)",
                            "def pool2d(X, pool_size, stride=None, mode='max'):"),
-        Mistake("size-off-by-one", finds=_first(CASES, cases_.size_off_by_one),
-                message=_on_trial(lambda t:
+        on_first_trial("size-off-by-one", CASES, cases_.size_off_by_one, lambda t:
                     f"For {t.case.where}, the result has shape `{t.result.shape}`, but "
                     f"VALID pooling gives `{t.case.expected().shape}`. Only windows that "
                     "fit entirely inside `X` count: along the height there are "
-                    "`(H - ph) // sh + 1` of them, and likewise along the width.")),
+                    "`(H - ph) // sh + 1` of them, and likewise along the width."),
         other_difference(CASES),
     ),
 )
@@ -487,13 +409,11 @@ Both sides come out at 199 by different rules: 'VALID' loses the windows that wo
 the border, 'SAME' keeps them and pads. Keras agrees: `keras.layers.Conv2D(8, 3).count_params()`
 after building it on `(None, 400, 400, 3)` is 224.""",
     mistakes=(
-        Mistake("not-one-number", finds=not_single,
-                message=lambda evidence: f"{listed(evidence)} should be a single whole number "
-                "(a size or a count), not an array or a list."),
-        Mistake("not-rounded", finds=not_whole,
-                message=lambda evidence: f"{listed(evidence)} is not a whole number. A side is "
-                "a number of windows: 'VALID' rounds (n - k) / s *down* before adding the "
-                "first window, 'SAME' rounds n / s *up*; a parameter count is whole too."),
+        *whole_number_mistakes(
+            "a size or a count",
+            "A side is a number of windows: 'VALID' rounds (n - k) / s *down* before adding "
+            "the first window, 'SAME' rounds n / s *up*; a parameter count is whole too.",
+            fraction_id="not-rounded"),
         Mistake("same-rule-for-valid",
                 lambda conv_side: conv_side == CONV_IF_SAME,
                 f"`conv_side` is {CONV_IF_SAME}, ceil({CONV_N} / {CONV_S}): "
@@ -623,39 +543,34 @@ least one real pixel, so no window is all NaN.""",
                            "pool2d_padded(X, pool_size, stride=..., mode=..., padding=...)",
                            "def pool2d_padded(X, pool_size, stride=None, mode='max', "
                            "padding='valid'):"),
-        Mistake("padding-ignored", finds=_first(PADDED_CASES, cases_.padding_ignored),
-                message=_on_trial(lambda t:
+        on_first_trial("padding-ignored", PADDED_CASES, cases_.padding_ignored, lambda t:
                     f"For {t.case.where}, the result is what 'valid' pooling gives: no "
                     "window hangs over the border. 'same' keeps `ceil(H / sh)` windows along "
                     "the height (and likewise the width), padding where they hang over. "
                     "(The checker writes `padding='same'` in lower case, as Keras does; "
-                    "`padding.lower() == 'same'` accepts both spellings.)")),
-        Mistake("default-padding-same", finds=_first(PADDED_CASES, cases_.default_padding_same),
-                message=_on_trial(lambda t:
+                    "`padding.lower() == 'same'` accepts both spellings.)"),
+        on_first_trial("default-padding-same", PADDED_CASES, cases_.default_padding_same, lambda t:
                     f"For {t.case.where}, with no `padding` given, the result is 'same' "
                     "pooling. The default is `padding='valid'`, as for Keras's pooling "
-                    "layers and your `pool2d`.")),
-        Mistake("padded-with-zeros", finds=_first(PADDED_CASES, cases_.padded_with_zeros),
-                message=_on_trial(lambda t:
+                    "layers and your `pool2d`."),
+        on_first_trial("padded-with-zeros", PADDED_CASES, cases_.padded_with_zeros, lambda t:
                     f"For {t.case.where}, the padding took part: "
                     + ("padded zeros won the maximum of windows whose own values are all "
                        "negative." if t.case.is_max else "padded zeros were counted in the "
                        "averages at the border.")
                     + " Padded positions are not part of the picture: pad with `np.nan` and "
-                    "reduce with `np.nanmax` or `np.nanmean`.")),
-        Mistake("extra-padding-first", finds=_first(PADDED_CASES, cases_.extra_padding_first),
-                message=_on_trial(lambda t:
+                    "reduce with `np.nanmax` or `np.nanmean`."),
+        on_first_trial("extra-padding-first", PADDED_CASES, cases_.extra_padding_first, lambda t:
                     f"For {t.case.where}, the odd extra row or column of padding went before "
                     "the picture. TensorFlow and Keras put `pad // 2` before and the rest, "
-                    "the larger half, after it.")),
-        Mistake("same-size-wrong", finds=_first(PADDED_CASES, cases_.size_off_by_one),
-                message=_on_trial(lambda t:
+                    "the larger half, after it."),
+        on_first_trial("same-size-wrong", PADDED_CASES, cases_.size_off_by_one, lambda t:
                     f"For {t.case.where}, the result has shape `{t.result.shape}`, but "
                     f"`{t.case.expected().shape}` is right. "
                     + ("With 'same' there are `ceil(H / sh)` windows along the height, "
                        "whatever the window size" if t.case.is_same else "With 'valid' there "
                        "are `(H - ph) // sh + 1` windows along the height")
-                    + "; likewise along the width.")),
+                    + "; likewise along the width."),
         other_difference(PADDED_CASES),
     ),
 )

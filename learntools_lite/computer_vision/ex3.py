@@ -18,7 +18,8 @@ import tensorflow as tf
 from ..core import CodingProblem, Mistake, Question, Tolerance, ____
 from ..core.array_keys import SameArray
 from ..core.outcome import incorrect
-from ..core.values import Verdict, informative, listed, not_single, not_whole, numeric_array
+from ..core.values import Verdict, informative, numeric_array
+from ..core.whole_numbers import whole_number_mistakes
 from .vehicle_dataset import CLASS_NAMES, IMAGE_SIZE, base_feature_maps, cached_vehicle_base
 from .vehicles import Look, draw
 
@@ -206,12 +207,8 @@ gap_params = gap_head.count_params()  # 9
 Neither `Flatten` nor `GlobalAvgPool2D` has parameters of its own. On the 8 x 8 x 16 maps of
 the pretrained base the gap widens: 1,025 against 17.""",
     mistakes=(
-        Mistake("not-one-number", finds=not_single,
-                message=lambda evidence: f"{listed(evidence)} should be a single whole number "
-                "(a count), not an array or a list."),
-        Mistake("not-whole", finds=not_whole,
-                message=lambda evidence: f"{listed(evidence)} is not a whole number. "
-                "A parameter count is a number of weights, so it is an integer."),
+        *whole_number_mistakes(
+            "a count", "A parameter count is a number of weights, so it is an integer."),
         Mistake("swapped", lambda flatten_params, gap_params, expected:
                 flatten_params == expected["gap_params"]
                 and gap_params == expected["flatten_params"],

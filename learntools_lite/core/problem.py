@@ -32,6 +32,14 @@ EVIDENCE = "evidence"  # what a mistake's ``finds`` found, as its message reads 
 SOLUTION_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 
 
+def error_says(*phrases: str) -> Callable[..., bool]:
+    """A predicate for ``CodingProblem.errors``: the learner's error message contains one of
+    ``phrases``."""
+    def says(error) -> bool:
+        return any(phrase in str(error) for phrase in phrases)
+    return says
+
+
 @dataclass(frozen=True)
 class Mistake:
     """A wrong answer learners really write.

@@ -73,7 +73,7 @@ def read(path: Path):
     return nbformat.read(str(path), as_version=4)
 
 
-def execute(notebook, workdir: Path):
+def run_worked(notebook, workdir: Path):
     """Run ``notebook`` top to bottom in a fresh kernel; an error in any cell raises."""
     workdir.mkdir(parents=True, exist_ok=True)
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
@@ -120,7 +120,7 @@ def build(root: Path, only: tuple[str, ...] = (), say=print) -> None:
         path = layout.solution(source)
         say(f"executing {path.relative_to(root)}")
         solution = solution_version(read(layout.nbgrader_source(source)))
-        write(execute(solution, path.parent), path)
+        write(run_worked(solution, path.parent), path)
     for lesson in layout.lessons:
         say(f"executing {lesson.relative_to(root)}")
-        write(execute(read(lesson), lesson.parent), lesson)
+        write(run_worked(read(lesson), lesson.parent), lesson)

@@ -28,7 +28,7 @@ class Job:
 
 def run_job(job: Job) -> sandbox.Execution:
     """Execute the notebook in the sandbox, then judge its test cells here, outside it."""
-    execution = sandbox.execute(job.notebook, job.files, job.limits, job.sandboxed)
+    execution = sandbox.run_sandboxed(job.notebook, job.files, job.limits, job.sandboxed)
     notebook = nbformat.reads(execution.notebook, as_version=4)
     judgements = judge.judge_notebook(notebook, job.exercise)
     return replace(execution, notebook=nbformat.writes(notebook), judgements=tuple(judgements))

@@ -141,8 +141,8 @@ def check_bubblewrap(proc: Path | None = None) -> None:
                                  "without one")
 
 
-def execute(notebook_json: str, files: dict[str, bytes], limits: Limits,
-            sandboxed: bool = True) -> Execution:
+def run_sandboxed(notebook_json: str, files: dict[str, bytes], limits: Limits,
+                  sandboxed: bool = True) -> Execution:
     """Run a notebook (JSON text) in a fresh private folder holding ``files`` (relative
     path -> content: the rest of the submission); returns the executed notebook and any
     problems. Plain data in and out, so a Dask worker on another machine can run it."""

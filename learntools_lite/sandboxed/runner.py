@@ -164,7 +164,7 @@ def _answers(client, seconds: float = 5) -> bool:
     return True
 
 
-def execute(notebook, limits: dict) -> tuple[object, list[str]]:
+def run_limited(notebook, limits: dict) -> tuple[object, list[str]]:
     """Run every cell of ``notebook`` within ``limits``; returns it and the problems met."""
     soft = int(limits["memory_mb"]) * 2**20
     resource.setrlimit(resource.RLIMIT_DATA, (soft, soft))
@@ -223,7 +223,7 @@ def main() -> None:
     ISOLATED = bool(request["isolated"])
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     notebook = nbformat.reads(request["notebook"], as_version=4)
-    notebook, problems = execute(notebook, request["limits"])
+    notebook, problems = run_limited(notebook, request["limits"])
     kill_others()
     result = {"notebook": nbformat.writes(notebook), "problems": problems}
     sys.stdout.write(f"\n{request['nonce']} {json.dumps(result)}\n")
