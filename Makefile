@@ -21,7 +21,8 @@ export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: lab formgrade test test-pythons build lint benchmark lock clean system-packages hub-tools
+.PHONY: lab formgrade test test-pythons build lint benchmark lock clean system-packages hub-tools \
+	messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -110,6 +111,19 @@ test-pythons: $(foreach version,$(EXTRA_PYTHONS),.venv-$(version)/.installed-tes
 
 build: $(VENV)/.installed-test  ## regenerate exercises/ and solutions/ from course/notebooks
 	$(BIN)/cvcourse build
+
+# The checker's message catalogs (learntools_lite/locale), kept with Babel: extract every
+# string marked _() or N_() into the template, merge it into each language's .po (where a
+# translator writes), and compile the .mo files the checker reads.
+CATALOGS := learntools_lite/locale
+POT := $(CATALOGS)/learntools_lite.pot
+
+messages: $(VENV)/.installed-test  ## re-extract, update and compile the checker's catalogs
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _ -k N_ --no-location --omit-header \
+		--sort-output -o $(POT) .
+	$(BIN)/pybabel --quiet update -D learntools_lite -i $(POT) -d $(CATALOGS) --width 100 \
+		--no-fuzzy-matching --ignore-pot-creation-date
+	$(BIN)/pybabel compile --statistics -D learntools_lite -d $(CATALOGS)
 
 benchmark: $(VENV)/.installed-test  ## time the notebooks and the checks
 	$(BIN)/python benchmarks/notebooks.py

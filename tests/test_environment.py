@@ -81,7 +81,7 @@ def test_no_test_tool_in_the_learner_environment():
     test_only = ({normal(r.name) for r in requirements("test")}
                  - {normal(r.name) for r in requirements("learner")})
     assert test_only == {"pytest", "nbval", "ruff", "psutil", "playwright", "pyyaml",
-                         "packaging", "jupyterhub", "psycopg"}
+                         "packaging", "jupyterhub", "babel", "psycopg"}
     assert not test_only & {normal(n) for n in conda_dependencies("learner")}
 
 

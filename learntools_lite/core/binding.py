@@ -5,7 +5,8 @@ Questions look their variables up at check time, not at import time, so binding 
 the order of ``bind`` and the exercise import does not matter.
 """
 
-from . import blank_display
+from . import blank_display, i18n
+from .i18n import _
 
 
 class NotBoundError(RuntimeError):
@@ -18,10 +19,13 @@ class Binder:
     def __init__(self):
         self._namespace = None
 
-    def bind(self, namespace: dict) -> None:
-        """Make checks read their variables from ``namespace``; call again at any time."""
+    def bind(self, namespace: dict, lang: str = i18n.ENGLISH) -> None:
+        """Make checks read their variables from ``namespace``; call again at any time.
+        ``lang`` is the notebook's language ("en", "zh-CN"), which checks, hints and
+        solutions speak unless ``LEARNTOOLS_LANG`` says otherwise."""
         if not isinstance(namespace, dict):
             raise TypeError("bind() takes the notebook's namespace: binder.bind(globals())")
+        i18n.choose(lang)
         self._namespace = namespace
         blank_display.install()
 
@@ -29,10 +33,10 @@ class Binder:
     def namespace(self) -> dict:
         """The bound namespace; raises :class:`NotBoundError` if nothing is bound yet."""
         if self._namespace is None:
-            raise NotBoundError(
+            raise NotBoundError(_(
                 "The checker is not set up yet. Run the set-up cell at the top of the "
                 "notebook (it calls binder.bind(globals())), then check again."
-            )
+            ))
         return self._namespace
 
 

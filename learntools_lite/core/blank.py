@@ -1,16 +1,19 @@
 """The blank ``____`` that learners replace: a real object that explains itself when used."""
 
-BLANK_MESSAGE = (
-    "This code still has a blank (____) in it. Replace every ____ with your own answer, "
-    "then run the cell again."
-)
+from .i18n import _
+
+
+def blank_message() -> str:
+    """What a blank says when it is used, in the learner's language."""
+    return _("This code still has a blank (____) in it. Replace every ____ with your own "
+             "answer, then run the cell again.")
 
 
 class BlankError(ValueError):
     """Raised when a blank is used as if it were a value."""
 
-    def __init__(self, message: str = BLANK_MESSAGE):
-        super().__init__(message)
+    def __init__(self, message: str | None = None):
+        super().__init__(blank_message() if message is None else message)
 
     def _render_traceback_(self):
         """IPython shows this instead of a traceback: the learner's fix is one line."""

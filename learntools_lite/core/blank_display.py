@@ -17,8 +17,9 @@ import ast
 
 from IPython.display import display
 
-from .blank import BLANK_MESSAGE, BlankError, ____
+from .blank import BlankError, ____, blank_message
 from .feedback import Feedback
+from .i18n import _
 from .outcome import Status
 
 _WRAPPING_TYPES = (ValueError, TypeError)
@@ -28,19 +29,20 @@ def caused_by_blank(error: BaseException) -> bool:
     """True for our own error, a library error wrapping its message, or a library error
     that shows the blank it was given (Keras: "Received: ____")."""
     text = str(error)
-    return isinstance(error, BlankError) or BLANK_MESSAGE in text or repr(____) in text
+    return isinstance(error, BlankError) or blank_message() in text or repr(____) in text
 
 
 def report_unfinished_cell(error: BaseException) -> bool:
     """Show the note for an error raised in a cell with blanks; False means "not ours"."""
     if caused_by_blank(error):
-        display(Feedback("Not finished yet", BLANK_MESSAGE, Status.NOT_ATTEMPTED))
+        display(Feedback(_("Not finished yet"), blank_message(), Status.NOT_ATTEMPTED))
         return True
     if isinstance(error, NameError):
         display(Feedback(
-            "Not finished yet",
-            f"This cell still has blanks (____), and it uses a name that is not defined "
-            f"yet ({error}). Answer the questions above first, then fill in this cell.",
+            _("Not finished yet"),
+            _("This cell still has blanks (____), and it uses a name that is not defined yet "
+              "({error}). Answer the questions above first, then fill in this cell.").format(
+                error=error),
             Status.NOT_ATTEMPTED,
         ))
         return True
@@ -73,7 +75,7 @@ class GuardCellsWithBlanks(ast.NodeTransformer):
 
 def _show_error(shell, etype, value, tb, tb_offset=None):
     if caused_by_blank(value):
-        shell._showtraceback(etype, value, [f"BlankError: {BLANK_MESSAGE}"])
+        shell._showtraceback(etype, value, [f"BlankError: {blank_message()}"])
     else:
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
 

@@ -4,6 +4,7 @@ IPython picks ``_repr_markdown_`` in a notebook and ``__repr__`` elsewhere; outs
 ``display`` prints ``str``. Nothing here runs JavaScript or talks to the network.
 """
 
+from .i18n import _
 from .outcome import Outcome, Status
 
 # One colour per kind of message, chosen to read on light and dark JupyterLab themes.
@@ -28,21 +29,27 @@ class Feedback:
         self.body = body
         self._colour = _COLOURS.get(colour_key if colour_key is not None else title, "#495057")
 
-    def _separator(self) -> str:
+    def _joined(self, heading: str) -> str:
+        if not self.body:
+            return heading
         # A body that opens with a code block must start on a line of its own, or Markdown
         # reads its opening fence as text and its closing fence as the start of a block.
-        return ":\n\n" if self.body.lstrip().startswith(("```", "~~~")) else ": "
+        if self.body.lstrip().startswith(("```", "~~~")):
+            template = _("{title}:\n\n{body}")
+        else:
+            template = _("{title}: {body}")
+        return template.format(title=heading, body=self.body)
 
     def _repr_markdown_(self) -> str:
-        heading = f'<span style="color:{self._colour}; font-weight:bold">{self.title}</span>'
-        return f"{heading}{self._separator()}{self.body}" if self.body else heading
+        return self._joined(
+            f'<span style="color:{self._colour}; font-weight:bold">{self.title}</span>')
 
     def __str__(self) -> str:
-        return f"{self.title}{self._separator()}{self.body}" if self.body else self.title
+        return self._joined(self.title)
 
     __repr__ = __str__
 
 
 def for_outcome(outcome: Outcome) -> Feedback:
     """The feedback shown by ``check()`` for an outcome."""
-    return Feedback(outcome.status.value, outcome.message, outcome.status)
+    return Feedback(outcome.status.title, outcome.message, outcome.status)

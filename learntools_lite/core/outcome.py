@@ -3,16 +3,23 @@
 from dataclasses import dataclass
 from enum import Enum
 
+from .i18n import N_, _
+
 
 class Status(Enum):
     """The kinds of result a check can have."""
 
-    CORRECT = "Correct"
-    INCORRECT = "Incorrect"
-    NOT_ATTEMPTED = "Not attempted yet"
-    LEARNER_ERROR = "Your code raised an error"
-    CHECKER_ERROR = "Checker problem"
-    THOUGHT = "Thought question"
+    CORRECT = N_("Correct")
+    INCORRECT = N_("Incorrect")
+    NOT_ATTEMPTED = N_("Not attempted yet")
+    LEARNER_ERROR = N_("Your code raised an error")
+    CHECKER_ERROR = N_("Checker problem")
+    THOUGHT = N_("Thought question")
+
+    @property
+    def title(self) -> str:
+        """The status as the learner reads it, in the current language."""
+        return _(self.value)
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ def checker_error(error: BaseException) -> Outcome:
     """Contain an unexpected exception from our own code: a short line, no traceback."""
     return Outcome(
         Status.CHECKER_ERROR,
-        f"The check itself failed with `{type(error).__name__}: {error}`.\n\n"
-        "This is a problem in the checker, not necessarily in your answer. "
-        "Re-run the set-up cell and your answer; if it happens again, tell your instructor.",
+        _("The check itself failed with `{error}`.\n\nThis is a problem in the checker, not "
+          "necessarily in your answer. Re-run the set-up cell and your answer; if it happens "
+          "again, tell your instructor.").format(error=f"{type(error).__name__}: {error}"),
     )

@@ -23,6 +23,7 @@ from .capture import (
     capture_variable,
     last_error,
 )
+from .i18n import _
 from .outcome import Outcome, Status, correct, incorrect, learner_error, not_attempted
 from .values import Verdict, call_with, numeric_array
 
@@ -112,22 +113,21 @@ class Tolerance:
         )
 
     def __str__(self) -> str:
-        return f"absolute {self.atol:g} plus relative {self.rtol:g}"
+        return _("absolute {atol} plus relative {rtol}").format(atol=f"{self.atol:g}",
+                                                               rtol=f"{self.rtol:g}")
 
 
 def describe_difference(name: str, answer: np.ndarray, expected: np.ndarray, tolerance) -> str:
     """The fallback message when no recognised mistake explains a wrong array."""
     if answer.shape != expected.shape:
-        return (
-            f"`{name}` has shape `{answer.shape}`, but the expected result has shape "
-            f"`{expected.shape}`."
-        )
+        return _("`{name}` has shape `{shape}`, but the expected result has shape "
+                 "`{expected}`.").format(name=name, shape=answer.shape, expected=expected.shape)
     difference = np.abs(answer - expected)
     where = tuple(int(i) for i in np.unravel_index(np.argmax(difference), difference.shape))
-    return (
-        f"`{name}` has the right shape `{answer.shape}` but different values: the largest "
-        f"difference is {difference.max():.4g} at index `{where}` (allowed: {tolerance})."
-    )
+    return _("`{name}` has the right shape `{shape}` but different values: the largest "
+             "difference is {largest} at index `{where}` (allowed: {tolerance}).").format(
+        name=name, shape=answer.shape, largest=f"{difference.max():.4g}", where=where,
+        tolerance=tolerance)
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,8 @@ class CodingProblem:
 
     def _blocked_by(self, earlier: "CodingProblem", outcome: Outcome) -> Outcome:
         names = ", ".join(f"`{name}`" for name in earlier.variables)
-        message = f"This question uses your {names}, which is not ready yet: {outcome.message}"
+        message = _("This question uses your {names}, which is not ready yet: "
+                    "{reason}").format(names=names, reason=outcome.message)
         if outcome.status is Status.NOT_ATTEMPTED:
             return not_attempted(message)
         return Outcome(outcome.status, message)
@@ -229,17 +230,18 @@ class CodingProblem:
     def _accept(self, values: dict, name: str, as_function: bool):
         """A captured value, checked again on this side (it may have crossed a wire)."""
         if name not in values:
-            raise Verdict(not_attempted(f"`{name}` was not recorded. Run the notebook from "
-                                        "the top, then check again."))
+            raise Verdict(not_attempted(_("`{name}` was not recorded. Run the notebook from "
+                                          "the top, then check again.").format(name=name)))
         value = values[name]
         if isinstance(value, Unreadable):
             if value.outcome.passed:  # only a reason for failing may stand here
-                raise Verdict(incorrect(f"`{name}` could not be read."))
+                raise Verdict(incorrect(_("`{name}` could not be read.").format(name=name)))
             raise Verdict(self._explain_missing(value.outcome, values) if value.missing
                           else value.outcome)
         if as_function != isinstance(value, FunctionRecord):
-            kind = "a function" if as_function else "an array of numbers"
-            raise Verdict(incorrect(f"`{name}` should be {kind}."))
+            message = (_("`{name}` should be a function.") if as_function
+                       else _("`{name}` should be an array of numbers."))
+            raise Verdict(incorrect(message.format(name=name)))
         return value if as_function else numeric_array(value, name)
 
     def _read_context(self, values: dict) -> dict:
@@ -260,8 +262,9 @@ class CodingProblem:
         for mistake in self.errors:
             if (found := mistake.match(context)) is not None:
                 return learner_error(
-                    f"{outcome.message}\n\nYour last run raised `{error.type_name}`. "
-                    + mistake.describe(found), mistake.id)
+                    outcome.message + "\n\n"
+                    + _("Your last run raised `{error}`.").format(error=error.type_name)
+                    + " " + mistake.describe(found), mistake.id)
         return outcome
 
     def _judge(self, context: dict) -> Outcome:
@@ -304,7 +307,7 @@ class ThoughtProblem:
         return {}
 
     def judge(self, values: dict) -> Outcome:
-        return Outcome(Status.THOUGHT, "There is nothing to check here; read the solution.")
+        return Outcome(Status.THOUGHT, _("There is nothing to check here; read the solution."))
 
     def evaluate(self, namespace: dict) -> Outcome:
         return self.judge({})

@@ -7,6 +7,7 @@ from IPython.display import display
 from . import wire
 from .binding import Binder, NotBoundError, binder
 from .feedback import Feedback, for_outcome
+from .i18n import _
 from .outcome import Outcome, checker_error, not_attempted
 
 # Instructors turn solutions off for graded runs with this environment variable.
@@ -64,36 +65,37 @@ class Question:
         display(for_outcome(outcome))
         if outcome.passed and self.problem.written:
             if solutions_enabled():
-                display(Feedback("Now compare your written answer with ours",
+                display(Feedback(_("Now compare your written answer with ours"),
                                  self.problem.written, "Solution"))
             else:
-                display(Feedback("Written answer", "Your written answer is graded by hand.",
-                                 "Note"))
+                display(Feedback(_("Written answer"),
+                                 _("Your written answer is graded by hand."), "Note"))
 
     def hint(self, n: int = 1) -> None:
         """Show hint number ``n`` (counting from 1)."""
         hints = self.problem.hints
         if not hints:
-            display(Feedback("Hint", "This question has no hints.", "Note"))
+            display(Feedback(_("Hint"), _("This question has no hints."), "Note"))
             return
         if not isinstance(n, int) or not 1 <= n <= len(hints):
-            count = "one hint" if len(hints) == 1 else f"{len(hints)} hints"
-            display(Feedback(
-                "Hint", f"This question has {count}: ask for `{self.name}.hint(1)`"
-                + (f" to `{self.name}.hint({len(hints)})`." if len(hints) > 1 else "."), "Note",
-            ))
+            which = (_("This question has one hint: ask for `{name}.hint(1)`.") if len(hints) == 1
+                     else _("This question has {count} hints: ask for `{name}.hint(1)` to "
+                            "`{name}.hint({count})`."))
+            display(Feedback(_("Hint"), which.format(name=self.name, count=len(hints)), "Note"))
             return
         self.hints_viewed = max(self.hints_viewed, n)
-        title = "Hint" if len(hints) == 1 else f"Hint {n} of {len(hints)}"
+        title = (_("Hint") if len(hints) == 1
+                 else _("Hint {n} of {count}").format(n=n, count=len(hints)))
         display(Feedback(title, hints[n - 1], "Hint"))
 
     def solution(self) -> None:
         """Show the solution, unless the instructor has switched solutions off."""
         if not solutions_enabled():
-            display(Feedback("Solution", "Solutions are disabled for this assignment.", "Note"))
+            display(Feedback(_("Solution"), _("Solutions are disabled for this assignment."),
+                             "Note"))
             return
         self.solution_viewed = True
-        display(Feedback("Solution", self.problem.solution, "Solution"))
+        display(Feedback(_("Solution"), self.problem.solution, "Solution"))
 
     def record_for_grading(self, namespace: dict) -> None:
         """Show this question's captured values as one display output, for the grader's

@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from .capture import Call, FunctionCalls, FunctionRecord, Unreadable
+from .i18n import _
 from .outcome import Outcome, Status, incorrect
 from .problem import Tolerance
 from .values import Verdict, numeric_array
@@ -64,20 +65,23 @@ def trials(answer: FunctionRecord, cases: tuple[Case, ...],
     cases). Cached per record, which each check captures afresh."""
     function = cases[0].function
     if len(answer.calls) > len(cases):
-        raise Verdict(incorrect(f"`{function}` has more recorded calls than the checker made."))
+        raise Verdict(incorrect(_("`{function}` has more recorded calls than the checker "
+                                  "made.").format(function=function)))
     done = []
     for case, record in zip(cases, answer.calls, strict=False):
         if isinstance(record, Unreadable):
             if record.outcome.status is not Status.LEARNER_ERROR:
                 raise Verdict(record.outcome)  # a returned blank: not attempted, whatever the call
-            raise _extended(Verdict(record.outcome), f" The call was `{case.call}`.")
+            raise _extended(Verdict(record.outcome),
+                            " " + _("The call was `{call}`.").format(call=case.call))
         if isinstance(record.value, Unreadable):
             raise _extended(Verdict(record.value.outcome), f" ({case.where}.)")
         result = None if record.value is None else numeric_array(record.value, case.call)
         correct = result is not None and tolerance.close(result, case.expected())
         done.append(Trial(case, result, record.mutated, correct))
     if len(done) < len(cases):
-        raise Verdict(incorrect(f"`{function}` has fewer recorded calls than the checker made."))
+        raise Verdict(incorrect(_("`{function}` has fewer recorded calls than the checker "
+                                  "made.").format(function=function)))
     return tuple(done)
 
 

@@ -10,6 +10,7 @@ import types
 import numpy as np
 
 from .blank import BlankError, contains_blank
+from .i18n import _
 from .outcome import Outcome, incorrect, learner_error, not_attempted
 
 
@@ -25,12 +26,14 @@ def lookup(namespace: dict, name: str):
     """The learner's ``name``, or a "not attempted" verdict if it is missing or still blank."""
     if name not in namespace:
         raise Verdict(not_attempted(
-            f"`{name}` is not defined yet. Fill in the cell that creates `{name}` and run it."
+            _("`{name}` is not defined yet. Fill in the cell that creates `{name}` and run "
+              "it.").format(name=name)
         ))
     value = namespace[name]
     if contains_blank(value):
         raise Verdict(not_attempted(
-            f"`{name}` still contains a blank (`____`). Replace each blank with your answer."
+            _("`{name}` still contains a blank (`____`). Replace each blank with your "
+              "answer.").format(name=name)
         ))
     return value
 
@@ -46,22 +49,22 @@ def numeric_array(value, name: str) -> np.ndarray:
         raise
     except Exception as error:  # the learner's object refused conversion; say so
         raise Verdict(incorrect(
-            f"`{name}` could not be read as an array of numbers "
-            f"({type(error).__name__}: {error})."
+            _("`{name}` could not be read as an array of numbers ({error}).").format(
+                name=name, error=f"{type(error).__name__}: {error}")
         )) from None
     if array.dtype == object or not (
         np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
     ):
         raise Verdict(incorrect(
-            f"`{name}` should hold real numbers, but it holds `{array.dtype}` values "
-            f"(it is a `{type(value).__name__}`)."
+            _("`{name}` should hold real numbers, but it holds `{dtype}` values (it is a "
+              "`{kind}`).").format(name=name, dtype=array.dtype, kind=type(value).__name__)
         ))
     array = array.astype(np.float64)
     if not np.all(np.isfinite(array)):
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         raise Verdict(incorrect(
-            f"`{name}` contains {bad} NaN or infinite value(s); "
-            "every entry should be a finite number."
+            _("`{name}` contains {count} NaN or infinite value(s); every entry should be a "
+              "finite number.").format(name=name, count=bad)
         ))
     return array
 
@@ -74,8 +77,8 @@ def informative(array: np.ndarray, name: str, advice: str) -> np.ndarray:
     from many wrong ones; ``advice`` says how to get a real input back."""
     if array.size < 2 or float(np.ptp(array)) == 0.0:
         raise Verdict(incorrect(
-            f"`{name}` holds the same value everywhere, so it cannot show whether an answer "
-            f"is right. {advice}"
+            _("`{name}` holds the same value everywhere, so it cannot show whether an "
+              "answer is right.").format(name=name) + f" {advice}"
         ))
     return array
 
@@ -94,27 +97,32 @@ class LearnerFunction:
             raise
         except Exception as error:
             raise Verdict(learner_error(
-                f"Your `{self.name}` raised `{type(error).__name__}: {error}` "
-                f"when the checker called it{describe_arguments(args)}."
-            )) from None
+                raised_message(self.name, error, args))) from None
         if contains_blank(result):
             raise Verdict(not_attempted(
-                f"Your `{self.name}` still returns a blank (`____`). Finish its code."
+                _("Your `{name}` still returns a blank (`____`). Finish its code.").format(
+                    name=self.name)
             ))
         return result
 
 
-def describe_arguments(args) -> str:
-    shapes = [f"shape {a.shape}" for a in args if hasattr(a, "shape")]
-    return f" with an input of {shapes[0]}" if shapes else ""
+def raised_message(name: str, error: BaseException, args) -> str:
+    """What to tell a learner whose function ``name`` raised ``error`` when called with
+    ``args``: it names the shape of the first array among them, if any."""
+    values = {"name": name, "error": f"{type(error).__name__}: {error}"}
+    shape = next((a.shape for a in args if hasattr(a, "shape")), None)
+    if shape is None:
+        return _("Your `{name}` raised `{error}` when the checker called it.").format(**values)
+    return _("Your `{name}` raised `{error}` when the checker called it with an input of "
+             "shape {shape}.").format(**values, shape=shape)
 
 
 def learner_function(value, name: str) -> LearnerFunction:
     """A learner-defined function, wrapped; a verdict if ``value`` is not a function."""
     if not isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
         raise Verdict(incorrect(
-            f"`{name}` should be a function defined with `def {name}(...)`, "
-            f"but it is a `{type(value).__name__}`."
+            _("`{name}` should be a function defined with `def {name}(...)`, but it is a "
+              "`{kind}`.").format(name=name, kind=type(value).__name__)
         ))
     return LearnerFunction(value, name)
 

@@ -102,7 +102,7 @@ def _verdict_output(outcome: Outcome):
     if outcome.passed:
         return nbformat.v4.new_output("display_data", data={
             "text/markdown": feedback._repr_markdown_(), "text/plain": str(feedback)})
-    return nbformat.v4.new_output("error", ename=outcome.status.value, evalue=outcome.message,
+    return nbformat.v4.new_output("error", ename=outcome.status.title, evalue=outcome.message,
                                   traceback=str(feedback).splitlines())
 
 

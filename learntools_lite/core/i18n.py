@@ -1,0 +1,99 @@
+"""The language the checker speaks to the learner, and its message catalogs.
+
+Every learner-facing string of the checker is an English msgid wrapped in :func:`_` (or
+marked with :func:`N_` where it is defined before it can be translated, as in an Enum), with
+named ``{placeholders}`` filled by ``str.format`` after translation, so a translator can move
+them. The catalogs are gettext files under ``learntools_lite/locale``, kept with Babel
+(``make messages``: ``pybabel extract``, ``update``, ``compile``); the compiled ``.mo`` files
+are read with the standard library's :mod:`gettext`, so learners need no Babel.
+
+The language is chosen, strongest first, by the ``LEARNTOOLS_LANG`` environment variable,
+then by the notebook (``binder.bind(globals(), lang=...)``, which the build writes into each
+edition's set-up cell), then English.
+"""
+
+import gettext
+import os
+import warnings
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+DOMAIN = "learntools_lite"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+ENGLISH = "en"
+# The course's languages, as notebooks and LEARNTOOLS_LANG name them -> gettext's locale.
+LANGUAGES = {ENGLISH: "en", "zh-CN": "zh_CN"}
+OVERRIDE = "LEARNTOOLS_LANG"
+
+_chosen = ENGLISH
+
+
+class UnknownLanguage(ValueError):
+    """A language the course has no catalog for (one line, naming the ones it has)."""
+
+    def _render_traceback_(self):
+        """IPython shows this line instead of a traceback into the checker."""
+        return [f"UnknownLanguage: {self}"]
+
+
+def known(language: str) -> str:
+    """``language`` in the course's spelling ("zh-CN"), accepting "zh_CN" and any case; an
+    unknown one raises :class:`UnknownLanguage`."""
+    wanted = str(language).strip().replace("_", "-").lower()
+    for name in LANGUAGES:
+        if name.lower() == wanted:
+            return name
+    raise UnknownLanguage(f"The course has no language {language!r}; it has "
+                          + ", ".join(repr(name) for name in LANGUAGES) + ".")
+
+
+def choose(language: str) -> None:
+    """Speak ``language`` from now on (unless ``LEARNTOOLS_LANG`` says otherwise)."""
+    global _chosen
+    _chosen = known(language)
+
+
+@cache
+def _override(value: str) -> str | None:
+    """``LEARNTOOLS_LANG``'s language; an unknown one is ignored, with one warning, so a
+    mistyped variable never stops a check."""
+    try:
+        return known(value)
+    except UnknownLanguage as error:
+        warnings.warn(f"{OVERRIDE} is ignored: {error}", stacklevel=3)
+        return None
+
+
+def current() -> str:
+    """The language messages are written in now."""
+    override = os.environ.get(OVERRIDE, "").strip()
+    return (override and _override(override)) or _chosen
+
+
+@contextmanager
+def speaking(language: str):
+    """Write messages in ``language`` inside the block (the judge, for one submission)."""
+    global _chosen
+    before, _chosen = _chosen, known(language)
+    try:
+        yield
+    finally:
+        _chosen = before
+
+
+@cache
+def _catalog(language: str) -> gettext.NullTranslations:
+    if language == ENGLISH:
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGES[language]])
+
+
+def _(message: str) -> str:
+    """``message`` (an English msgid) in the current language."""
+    return _catalog(current()).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalog without translating it (translated where used)."""
+    return message

@@ -1,0 +1,238 @@
+"""The checker's languages: the catalogs are complete and faithful (placeholders, code,
+Markdown, the glossary's terms, full-width punctuation), the compiled and extracted copies
+have not drifted from their sources, and a notebook's language reaches every message."""
+
+import csv
+import gettext
+import re
+import string
+from collections import Counter
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+from nbclient import NotebookClient
+
+from conftest import REPO
+from learntools_lite.core import Question, Status, ____, binder, i18n
+from learntools_lite.core.feedback import for_outcome
+from learntools_lite.core.i18n import UnknownLanguage
+
+CATALOGS = REPO / "learntools_lite" / "locale"
+TEMPLATE = CATALOGS / "learntools_lite.pot"
+GLOSSARY = REPO / "course" / "locale" / "glossary.tsv"
+LANGUAGES = [name for name in i18n.LANGUAGES if name != i18n.ENGLISH]
+
+
+def po_path(language: str) -> Path:
+    return CATALOGS / i18n.LANGUAGES[language] / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+
+
+def read_catalog(path: Path):
+    with path.open("rb") as file:
+        return read_po(file)
+
+
+def entries(language: str) -> dict[str, str]:
+    return {message.id: message.string for message in read_catalog(po_path(language))
+            if message.id}
+
+
+def fields(text: str) -> Counter:
+    return Counter(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
+
+
+def code_spans(text: str) -> Counter:
+    return Counter(re.findall(r"`[^`]*`", text))
+
+
+# --- The catalogs ----------------------------------------------------------------------------
+
+def test_the_template_holds_every_marked_message_of_the_source():
+    with (REPO / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    found = {message for _, _, message, _, _ in extract_from_dir(
+        str(REPO), method_map, options_map, keywords={"_": None, "N_": None})}
+    template = {message.id for message in read_catalog(TEMPLATE) if message.id}
+    assert found == template, "run `make messages`"
+    assert len(template) > 40
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_and_none_is_stale(language):
+    template = {message.id for message in read_catalog(TEMPLATE) if message.id}
+    catalog = read_catalog(po_path(language))
+    translated = {message.id for message in catalog if message.id and message.string
+                  and not message.fuzzy}
+    assert translated == template
+    assert not catalog.obsolete
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_keep_placeholders_code_and_paragraphs(language):
+    for english, translated in entries(language).items():
+        assert fields(translated) == fields(english), english
+        assert code_spans(translated) == code_spans(english), english
+        assert translated.count("\n\n") == english.count("\n\n"), english
+        assert translated.count("____") == english.count("____"), english
+
+
+CJK = r"[\u3400-\u9fff]"
+
+
+def test_chinese_prose_uses_full_width_punctuation():
+    for translated in entries("zh-CN").values():
+        prose = re.sub(r"`[^`]*`|\{[^}]*\}", "", translated)
+        assert not re.search(CJK + r"[,.;:?!]|[,;:?!]" + CJK, prose), translated
+        assert not re.search(CJK + r"\(|\)" + CJK, prose), translated
+
+
+def glossary() -> list[tuple[str, list[str]]]:
+    with GLOSSARY.open(encoding="utf-8") as file:
+        rows = [row for row in csv.reader(file, delimiter="\t")
+                if row and not row[0].startswith("#")]
+    return [(row[0], [row[1], *filter(None, "".join(row[2:3]).split("|"))]) for row in rows]
+
+
+def test_the_glossary_is_one_term_a_line():
+    terms = glossary()
+    assert len(terms) >= 25
+    assert len({english for english, _ in terms}) == len(terms)
+    assert all(re.search(CJK, chinese[0]) for _, chinese in terms)
+
+
+def test_translations_use_the_glossarys_terms():
+    used = 0
+    for english, translated in entries("zh-CN").items():
+        for term, chinese in glossary():
+            if re.search(rf"\b{re.escape(term)}s?\b", english, re.IGNORECASE):
+                used += 1
+                assert any(word in translated for word in chinese), (term, translated)
+    assert used >= 3  # hint and solution are in the core's messages
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_compiled_catalog_is_its_po_file(language):
+    compiled = po_path(language).with_suffix(".mo")
+    with compiled.open("rb") as file:
+        messages = dict(gettext.GNUTranslations(file)._catalog)
+    messages.pop("", None)  # the header
+    assert messages == entries(language), "run `make messages`"
+
+
+# --- Choosing the language -------------------------------------------------------------------
+
+@pytest.fixture
+def english_again():
+    yield
+    binder.bind({})  # the default: every other test reads English
+
+
+def test_bind_chooses_the_language_and_binding_again_without_it_is_english(english_again):
+    from learntools_lite.core.values import Verdict, lookup
+
+    binder.bind({}, lang="zh-CN")
+    with pytest.raises(Verdict) as chinese:
+        lookup({}, "kernel")
+    assert str(for_outcome(chinese.value.outcome)) == (
+        "尚未作答：`kernel` 还没有定义。请填写创建 `kernel` 的单元格并运行它。")
+    binder.bind({})
+    with pytest.raises(Verdict) as english:
+        lookup({}, "kernel")
+    assert str(for_outcome(english.value.outcome)) == (
+        "Not attempted yet: `kernel` is not defined yet. Fill in the cell that creates "
+        "`kernel` and run it.")
+
+
+@pytest.mark.parametrize("spelling", ["zh-CN", "zh_CN", "ZH-cn", " zh-cn "])
+def test_the_language_may_be_spelt_either_way(spelling):
+    assert i18n.known(spelling) == "zh-CN"
+
+
+@pytest.mark.parametrize("wrong", ["fr", "zh", "chinese", "", "zh-TW"])
+def test_an_unknown_language_is_one_clear_line(wrong, english_again):
+    with pytest.raises(UnknownLanguage) as error:
+        binder.bind({}, lang=wrong)
+    assert str(error.value) == (f"The course has no language {wrong!r}; it has 'en', 'zh-CN'.")
+    assert error.value._render_traceback_() == [f"UnknownLanguage: {error.value}"]
+
+
+def test_the_environment_overrides_the_notebook(monkeypatch, english_again):
+    binder.bind({}, lang="zh-CN")
+    monkeypatch.setenv(i18n.OVERRIDE, "en")
+    assert i18n.current() == "en"
+    assert Status.CORRECT.title == "Correct"
+    binder.bind({})
+    monkeypatch.setenv(i18n.OVERRIDE, "zh_CN")
+    assert Status.CORRECT.title == "正确"
+
+
+def test_a_mistyped_override_is_ignored_with_a_warning(monkeypatch, english_again):
+    binder.bind({}, lang="zh-CN")
+    monkeypatch.setenv(i18n.OVERRIDE, "klingon")
+    with pytest.warns(UserWarning, match="LEARNTOOLS_LANG is ignored: The course has no "
+                      "language 'klingon'"):
+        assert i18n.current() == "zh-CN"
+
+
+def test_speaking_is_for_one_block_only():
+    with i18n.speaking("zh-CN"):
+        assert Status.NOT_ATTEMPTED.title == "尚未作答"
+        with i18n.speaking("en"):
+            assert Status.NOT_ATTEMPTED.title == "Not attempted yet"
+        assert Status.INCORRECT.title == "不正确"
+    assert Status.INCORRECT.title == "Incorrect"
+
+
+# --- What a learner sees ---------------------------------------------------------------------
+
+def test_hints_solution_and_checks_speak_chinese(namespace, english_again, capsys):
+    from learntools_lite.core import CodingProblem, Tolerance
+
+    problem = CodingProblem(
+        variables=("doubled",), inputs=("numbers",), expected=lambda numbers: 2 * numbers,
+        tolerance=Tolerance(atol=1e-6, rtol=0), hints=("Multiply.", "Use `2 * numbers`."),
+        solution="```python\ndoubled = 2 * numbers\n```")
+    question = Question(1, problem)
+    binder.bind(namespace, lang="zh-CN")
+    namespace.update(numbers=np.arange(3.0), doubled=____)
+    assert question.evaluate().message == (
+        "`doubled` 里还有空白（`____`）。请把每个空白换成你的答案。")
+    namespace["doubled"] = [0, 2, 5]
+    assert question.evaluate().message == (
+        "`doubled` 的形状 `(3,)` 是对的，但数值不同：最大的差是 1，位于索引 `(2,)`"
+        "（允许的误差：绝对误差 1e-06 加相对误差 0）。")
+    namespace["doubled"] = [[0, 2, 4]]
+    assert question.evaluate().message == (
+        "`doubled` 的形状是 `(1, 3)`，而预期结果的形状是 `(3,)`。")
+    question.hint(2)
+    question.hint(7)
+    question.solution()
+    shown = capsys.readouterr().out
+    assert "提示 2/2：Use `2 * numbers`." in shown
+    assert "提示：这道题有 2 条提示：可以运行 `q_1.hint(1)` 到 `q_1.hint(2)` 查看。" in shown
+    assert "参考答案：\n\n```python\ndoubled = 2 * numbers\n```" in shown
+
+
+def test_a_chinese_notebook_in_a_real_kernel(tmp_path):
+    """The set-up cell's ``lang`` reaches the blank's note and the check in the kernel."""
+    cells = [
+        "from learntools_lite.core import binder; binder.bind(globals(), lang='zh-CN')\n"
+        "from learntools_lite.core import ____",
+        "kernel = ____\nkernel + 1",
+        "from learntools_lite.core import binder; binder.bind(globals(), lang='fr')",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(notebook, timeout=60, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    blank, wrong = notebook.cells[1].outputs, notebook.cells[2].outputs
+    assert [output.output_type for output in blank] == ["display_data"]
+    assert "尚未完成" in blank[0].data["text/markdown"]
+    assert "这段代码里还有空白（____）" in blank[0].data["text/markdown"]
+    assert wrong[0].output_type == "error"
+    assert wrong[0].traceback == [
+        "UnknownLanguage: The course has no language 'fr'; it has 'en', 'zh-CN'."]
