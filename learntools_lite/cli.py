@@ -116,6 +116,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="execute on this Dask cluster instead of local workers")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="execute without bubblewrap (only for trusted submissions)")
+    grade.add_argument("--cold", action="store_true",
+                       help="start a new Python for every notebook instead of forking each "
+                            "worker's warm template (which has imported TensorFlow once)")
     grade.add_argument("--memory-mb", type=int,
                        help="memory limit per notebook in MB "
                             f"(default {Limits.memory_mb})")
@@ -187,7 +190,8 @@ def _grade(course: Path, args) -> int:
     from .instructor.grading import RunOptions, grade, read_judgements
 
     options = RunOptions(workers=args.workers, scheduler=args.scheduler,
-                         sandboxed=not args.no_sandbox, memory_mb=args.memory_mb)
+                         sandboxed=not args.no_sandbox, warm=not args.cold,
+                         memory_mb=args.memory_mb)
     submissions = args.submissions.resolve() if args.submissions else None
     assignment = args.assignment
     scores, problems = grade(course, assignment, submissions, options=options, lms=args.lms)

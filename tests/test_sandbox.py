@@ -427,14 +427,16 @@ def test_a_dask_cluster_executes_the_notebooks(tmp_path):
     assert problems == []
 
 
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
 def test_a_job_that_raises_or_a_sandbox_that_cannot_start_costs_only_its_student(
-        tmp_path, monkeypatch):
+        tmp_path, monkeypatch, warm):
     course = copy_course(tmp_path)
     write_submissions(tmp_path / "subs", EX1, {
         name: submission(EX1, RIGHT) for name in ("amy", "ben", "cal", "dan")})
     # cal's folder holds a file that makes the sandbox refuse to start for cal alone.
     (tmp_path / "subs" / "cal" / EX1 / "BREAK_SANDBOX").write_text("x")
     real_run_job, real_command = executors.run_job, sandbox.bwrap_command
+    real_write_files = sandbox.write_files
 
     def run_job(job):
         if job.key[0] == "ben":
@@ -446,9 +448,16 @@ def test_a_job_that_raises_or_a_sandbox_that_cannot_start_costs_only_its_student
             return ["bwrap", "--no-such-option"]
         return real_command(workdir)
 
+    def write_files(workdir, files):
+        if "BREAK_SANDBOX" not in files:  # no folder to bind: the warm copy cannot start
+            real_write_files(workdir, files)
+
     monkeypatch.setattr(executors, "run_job", run_job)
     monkeypatch.setattr(sandbox, "bwrap_command", bwrap_command)
-    scores, problems = grade(course, EX1, tmp_path / "subs", say=lambda line: None)
+    if warm:
+        monkeypatch.setattr(sandbox, "write_files", write_files)
+    scores, problems = grade(course, EX1, tmp_path / "subs", say=lambda line: None,
+                             options=RunOptions(warm=warm))
     assert {s.student: s.total for s in scores} == {"amy": 4, "ben": 0, "cal": 0, "dan": 4}
     assert problems == [
         f"ben: {EX1}: grading this notebook failed (RuntimeError: the worker lost its disk)",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import nbformat
 
 from ..sandboxed.cells import mark_unreached
-from . import judge, sandbox
+from . import judge, sandbox, warm
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,26 @@ class Job:
     limits: sandbox.Limits
     exercise: str  # the exercise module whose questions judge the test cells
     sandboxed: bool
+    warm: bool = False  # in a fork of this worker's warm template (warm.py), if it can
+
+
+def _execute(job: Job) -> sandbox.Execution:
+    if job.warm and job.sandboxed:
+        try:
+            template = warm.POOL.acquire()
+        except warm.WarmUnavailable as error:
+            warm.say_cold_once(str(error))
+        else:
+            try:
+                return template.run(job.notebook, job.files, job.limits)
+            finally:
+                warm.POOL.release(template)
+    return sandbox.run_sandboxed(job.notebook, job.files, job.limits, job.sandboxed)
 
 
 def run_job(job: Job) -> sandbox.Execution:
     """Execute the notebook in the sandbox, then judge its test cells here, outside it."""
-    execution = sandbox.run_sandboxed(job.notebook, job.files, job.limits, job.sandboxed)
+    execution = _execute(job)
     notebook = nbformat.reads(execution.notebook, as_version=4)
     judgements = judge.judge_notebook(notebook, job.exercise)
     return replace(execution, notebook=nbformat.writes(notebook), judgements=tuple(judgements))
@@ -62,6 +77,7 @@ def run_locally(jobs: Iterable[Job], workers: int) -> Iterator[tuple[Job, sandbo
     finally:
         # Stopped early (Ctrl-C): start nothing new; what is running finishes unrecorded.
         pool.shutdown(wait=True, cancel_futures=True)
+        warm.POOL.close()
 
 
 def run_on_dask(jobs: Iterable[Job], scheduler: str) -> Iterator[tuple[Job, sandbox.Execution]]:

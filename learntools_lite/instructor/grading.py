@@ -10,7 +10,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
-from . import database, executions, executors, sandbox
+from . import database, executions, executors, sandbox, warm
 from .executions import EXECUTED, exercise_of, fingerprint
 from .executors import Job
 from .late import due_date
@@ -69,6 +69,7 @@ class RunOptions:
     workers: int = os.cpu_count() or 1
     scheduler: str | None = None  # a Dask scheduler address, e.g. tcp://10.0.0.5:8786
     sandboxed: bool = True
+    warm: bool = True  # each worker forks a warm template per notebook (warm.py); False: cold
     memory_mb: int | None = None  # None: sandbox.Limits' default
     limits: sandbox.Limits | None = None  # None: defaults, with the course's cell timeout
 
@@ -101,7 +102,7 @@ def _jobs(course_dir: Path, assignment: str, students: list[str], options: RunOp
                 if path.stem not in exercises:
                     exercises[path.stem] = exercise_of(course_dir, assignment, path.stem)
                 yield Job(key, nbformat.writes(notebook), files, limits, exercises[path.stem],
-                          options.sandboxed)
+                          options.sandboxed, options.warm)
 
 
 def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
@@ -142,6 +143,10 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
         if not result.get("success"):
             failed[student] = f"grading stopped early: {_last_line(result)}"
 
+    if options.warm and options.sandboxed and options.scheduler is None and students:
+        reason = warm.POOL.available()  # the first template, kept for the first job
+        if reason:
+            say(warm.cold_line(reason))
     jobs = list(_jobs(course_dir, assignment, [s for s in students if s not in failed],
                       options))
     runs = (executors.run_on_dask(jobs, options.scheduler) if options.scheduler

@@ -46,6 +46,8 @@ ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "passwd", "group", "nsswitch
        "localtime", "hosts", "fonts", "alternatives", "mime.types")
 EDITION = "/opt/learntools"  # where the learner edition appears inside the sandbox
 WORKDIR = "/tmp/submission"  # /tmp is a fresh tmpfs, so the mount point can be made
+SPOOL = "/spool"  # where a warm template sees its jobs' folders
+TEMPLATE = "learntools_lite.sandboxed.template"
 
 
 class SandboxUnavailable(RuntimeError):
@@ -78,8 +80,9 @@ def _environment() -> list[Path]:
     return sorted({Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()})
 
 
-def bwrap_command(workdir: Path) -> list[str]:
-    """The bubblewrap command line for a notebook whose private folder is ``workdir``."""
+def _base_command(proc: list[str]) -> list[str]:
+    """What every sandbox here is made of: the system, /etc's few files, /dev, ``proc``,
+    an empty /tmp, the environment and the learner edition, all read-only but /tmp."""
     command = ["bwrap", "--die-with-parent", "--new-session",
                "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000"]
     for name in SYSTEM:
@@ -92,12 +95,26 @@ def bwrap_command(workdir: Path) -> list[str]:
         path = Path("/etc") / name
         if path.exists():  # links (/etc/localtime) are bound as the file they point to
             command += ["--ro-bind", str(path), str(path)]
-    command += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    command += ["--dev", "/dev", *proc, "--tmpfs", "/tmp"]
     for path in _environment():
         command += ["--ro-bind", str(path), str(path)]
-    command += ["--ro-bind", str(learner_edition()), EDITION,
-                "--bind", str(workdir), WORKDIR, "--chdir", WORKDIR]
-    return command
+    return [*command, "--ro-bind", str(learner_edition()), EDITION]
+
+
+def bwrap_command(workdir: Path) -> list[str]:
+    """The bubblewrap command line for a notebook whose private folder is ``workdir``."""
+    return [*_base_command(["--proc", "/proc"]),
+            "--bind", str(workdir), WORKDIR, "--chdir", WORKDIR]
+
+
+def template_command(spool: Path) -> list[str]:
+    """The bubblewrap command line for a warm template (``sandboxed/template.py``) whose
+    jobs' folders are in ``spool``. Its /proc is bound rather than made anew: Linux lets a
+    job's copy mount the /proc of its own PID namespace only where no part of a /proc is
+    covered, and bubblewrap covers parts of the /proc it makes. The template runs no
+    submission code; each copy covers this /proc with its own before any runs."""
+    return [*_base_command(["--bind", "/proc", "/proc"]), "--bind", str(spool), SPOOL,
+            "--chdir", "/"]
 
 
 # Variables a notebook may inherit from the grading process: locale, and the switches of
@@ -141,22 +158,32 @@ def check_bubblewrap(proc: Path | None = None) -> None:
                                  "without one")
 
 
+def runner_request(notebook_json: str, limits: Limits, sandboxed: bool) -> tuple[str, str]:
+    """A fresh nonce and the runner's request (JSON text) that carries it."""
+    nonce = secrets.token_hex(16)
+    return nonce, json.dumps({"nonce": nonce, "notebook": notebook_json,
+                              "limits": asdict(limits), "isolated": sandboxed})
+
+
+def write_files(workdir: Path, files: dict[str, bytes]) -> None:
+    """Make ``workdir`` and write the submission's other files into it (none outside it)."""
+    workdir.mkdir()
+    for name, content in files.items():
+        target = (workdir / name).resolve()
+        if target.is_relative_to(workdir.resolve()):  # no ../ from a submission
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+
+
 def run_sandboxed(notebook_json: str, files: dict[str, bytes], limits: Limits,
                   sandboxed: bool = True) -> Execution:
     """Run a notebook (JSON text) in a fresh private folder holding ``files`` (relative
     path -> content: the rest of the submission); returns the executed notebook and any
     problems. Plain data in and out, so a Dask worker on another machine can run it."""
-    nonce = secrets.token_hex(16)
-    request = json.dumps({"nonce": nonce, "notebook": notebook_json,
-                          "limits": asdict(limits), "isolated": sandboxed})
+    nonce, request = runner_request(notebook_json, limits, sandboxed)
     with tempfile.TemporaryDirectory(prefix="cvcourse-run-") as folder:
         workdir = Path(folder) / "work"
-        workdir.mkdir()
-        for name, content in files.items():
-            target = (workdir / name).resolve()
-            if target.is_relative_to(workdir.resolve()):  # no ../ from a submission
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
+        write_files(workdir, files)
         # -P: the working folder holds the submission's files, which must not be able to
         # stand in for the runner (``-m`` would otherwise put that folder first on sys.path).
         runner = [sys.executable, "-P", "-m", RUNNER]
@@ -174,10 +201,12 @@ def run_sandboxed(notebook_json: str, files: dict[str, bytes], limits: Limits,
             stdout = result.stdout
         except subprocess.TimeoutExpired as expired:
             stdout = expired.stdout or ""
-    return _read_result(stdout, nonce, notebook_json)
+    return read_result(stdout, nonce, notebook_json)
 
 
-def _read_result(stdout, nonce: str, notebook_json: str) -> Execution:
+def read_result(stdout, nonce: str, notebook_json: str) -> Execution:
+    """The execution the runner's output reports under ``nonce``; without that line, every
+    cell unreached."""
     if isinstance(stdout, bytes):
         stdout = stdout.decode(errors="replace")
     for line in reversed(stdout.splitlines()):

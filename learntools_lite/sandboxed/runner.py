@@ -164,14 +164,18 @@ def _answers(client, seconds: float = 5) -> bool:
     return True
 
 
-def run_limited(notebook, limits: dict) -> tuple[object, list[str]]:
-    """Run every cell of ``notebook`` within ``limits``; returns it and the problems met."""
+def run_limited(notebook, limits: dict, kernel=None) -> tuple[object, list[str]]:
+    """Run every cell of ``notebook`` within ``limits``; returns it and the problems met.
+    ``kernel``, when given, makes the kernel manager of an already running kernel (a warm
+    one, ``forked_kernel.py``); it is called once the limits are set, so the kernel has
+    them too. Otherwise nbclient starts a new kernel."""
     soft = int(limits["memory_mb"]) * 2**20
     resource.setrlimit(resource.RLIMIT_DATA, (soft, soft))
     cpu = int(limits["cpu_seconds"])
     resource.setrlimit(resource.RLIMIT_CPU, (cpu + 5, cpu + 10))
     client = NotebookClient(
-        notebook, kernel_name="python3", timeout=limits["cell_timeout"], allow_errors=True,
+        notebook, km=kernel() if kernel else None, kernel_name="python3",
+        timeout=limits["cell_timeout"], allow_errors=True,
         interrupt_on_timeout=True, record_timing=False,
         # The outputs are collected before shutdown and every process is killed after it,
         # so a graceful shutdown would only add a second of waiting to each notebook.
@@ -216,17 +220,23 @@ def run_limited(notebook, limits: dict) -> tuple[object, list[str]]:
     return notebook, problems
 
 
-def main() -> None:
+def result_line(request: dict, kernel=None) -> str:
+    """Execute the request's notebook; the line that reports it, ``<nonce> <JSON>``, once
+    every process the notebook started is gone."""
     global ISOLATED
-    request = json.loads(sys.stdin.read())
-    _not_dumpable()
     ISOLATED = bool(request["isolated"])
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     notebook = nbformat.reads(request["notebook"], as_version=4)
-    notebook, problems = run_limited(notebook, request["limits"])
+    notebook, problems = run_limited(notebook, request["limits"], kernel)
     kill_others()
     result = {"notebook": nbformat.writes(notebook), "problems": problems}
-    sys.stdout.write(f"\n{request['nonce']} {json.dumps(result)}\n")
+    return f"\n{request['nonce']} {json.dumps(result)}\n"
+
+
+def main() -> None:
+    request = json.loads(sys.stdin.read())
+    _not_dumpable()
+    sys.stdout.write(result_line(request))
     sys.stdout.flush()
 
 
