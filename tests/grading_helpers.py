@@ -8,6 +8,8 @@ import nbformat
 
 from conftest import REPO
 
+EX1, EX2, EX3 = "ex1_convolution", "ex2_maximum_pooling", "ex3_global_average_pooling"
+
 
 def release_notebook(assignment: str):
     return nbformat.read(str(REPO / "exercises" / f"{assignment}.ipynb"), as_version=4)
@@ -56,3 +58,36 @@ def copy_course(target: Path, extra_config: str = "") -> Path:
 def hashes(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- a small class, one of each: right, blank, one mistake ---------------------------------
+
+# student: (submission edit, expected points of each autograded test cell in order)
+CLASS = {
+    EX1: {"ana": ({}, (1, 1, 1, 1)), "bo": (None, (0, 0, 0, 0)),
+          # cy detects without an activation (the mistake no-activation)
+          "cy": ({"q_3": lambda right: "image_detect = image_filter"}, (1, 1, 0, 1))},
+    EX2: {"ana": ({}, (1, 1, 1, 1, 1, 1)), "bo": (None, (0, 0, 0, 0, 0, 0)),
+          # cy's VALID size is off by one
+          "cy": ({"q_5": lambda right: right.replace("(400 - 3) // 2 + 1", "(400 - 3) // 2")},
+                 (1, 1, 1, 1, 0, 1))},
+    EX3: {"ana": ({}, (1, 1, 1, 1, 1)), "bo": (None, (0, 0, 0, 0, 0)),
+          # cy's change is in per cent
+          "cy": ({"q_4": lambda right: right.replace("gap_change = change(gap_vectors)",
+                                                     "gap_change = 100 * change(gap_vectors)")},
+                 (1, 1, 1, 0, 1))},
+}
+
+
+def class_notebooks(assignment: str) -> dict:
+    """The class's notebooks of ``assignment``, by student."""
+    right = solution_answers(assignment)
+    notebooks = {}
+    for student, (edits, _) in CLASS[assignment].items():
+        if edits is None:
+            notebooks[student] = release_notebook(assignment)
+            continue
+        answers = {**right, **{q: change(right[q]) for q, change in edits.items()}}
+        assert all(answers[q] != right[q] for q in edits)  # each edit did change the answer
+        notebooks[student] = submission(assignment, answers)
+    return notebooks

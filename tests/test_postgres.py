@@ -17,6 +17,8 @@ from pathlib import Path
 import psutil
 import pytest
 from grading_helpers import (
+    CLASS,
+    class_notebooks,
     copy_course,
     release_notebook,
     solution_answers,
@@ -121,33 +123,6 @@ def test_an_old_gradebook_is_brought_up_to_date_by_nbgraders_migrations(server):
 
 # --- two grading runs at once, and a grader writing a manual grade meanwhile ---------------
 
-# student: (submission edit, expected points of each autograded test cell in order)
-CLASS = {
-    EX2: {"ana": ({}, (1, 1, 1, 1, 1, 1)), "bo": (None, (0, 0, 0, 0, 0, 0)),
-          # cy's VALID size is off by one
-          "cy": ({"q_5": lambda right: right.replace("(400 - 3) // 2 + 1", "(400 - 3) // 2")},
-                 (1, 1, 1, 1, 0, 1))},
-    EX3: {"ana": ({}, (1, 1, 1, 1, 1)), "bo": (None, (0, 0, 0, 0, 0)),
-          # cy's change is in per cent
-          "cy": ({"q_4": lambda right: right.replace("gap_change = change(gap_vectors)",
-                                                     "gap_change = 100 * change(gap_vectors)")},
-                 (1, 1, 1, 0, 1))},
-}
-
-
-def _notebooks(assignment: str) -> dict:
-    right = solution_answers(assignment)
-    notebooks = {}
-    for student, (edits, _) in CLASS[assignment].items():
-        if edits is None:
-            notebooks[student] = release_notebook(assignment)
-            continue
-        answers = {**right, **{q: change(right[q]) for q, change in edits.items()}}
-        assert all(answers[q] != right[q] for q in edits)  # each edit did change the answer
-        notebooks[student] = submission(assignment, answers)
-    return notebooks
-
-
 def _grade_by_hand(url: str, runs: list, timeout: float = 600) -> list[bool]:
     """What a grader in the formgrader does while the runs go on: wait for ana's ex2
     submission, then give her written answer 1 point. Returns which runs were running when
@@ -179,7 +154,7 @@ def together(server, tmp_path_factory):
     course = copy_course(folder)
     url = server.create_database("together_runs")
     for assignment in (EX2, EX3):
-        write_submissions(folder / assignment, assignment, _notebooks(assignment))
+        write_submissions(folder / assignment, assignment, class_notebooks(assignment))
     logs = {name: (folder / f"{name}.out").open("w+") for name in (EX2, EX3)}
     common = ["--workers", "1"]
     runs = [

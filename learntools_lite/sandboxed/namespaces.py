@@ -53,7 +53,12 @@ def _checked(result: int, call: str) -> None:
 
 
 def unshare(flags: int) -> None:
-    _checked(_libc.unshare(ctypes.c_int(flags)), "unshare")
+    if _libc.unshare(ctypes.c_int(flags)) != 0:
+        errno = ctypes.get_errno()
+        # Linux says "no space" when the count of user namespaces is at its limit.
+        reason = ("no user namespace may be made here, user.max_user_namespaces is reached"
+                  if errno == 28 else os.strerror(errno))
+        raise OSError(errno, f"unshare: {reason}")
 
 
 def mount(source: str, target: str, fstype: str | None, flags: int = 0,

@@ -161,7 +161,7 @@ def probe() -> str:
             if os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) != 0:
                 reason = "the confined child failed"
         except OSError as error:
-            reason = str(error)
+            reason = error.strerror or str(error)
         os.write(write, reason.encode())
         os._exit(0)
     os.close(write)
