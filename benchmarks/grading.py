@@ -4,9 +4,14 @@
   unjudged; submissions already in place): the baseline;
 * ``nbgrader autograde`` with the course's configuration (sequential, each notebook executed
   in the sandbox and judged: what the formgrader's Autograde button runs);
-* ``cvcourse grade --workers 1 --no-sandbox`` and ``--workers 1`` (the sandbox's overhead);
-* ``cvcourse grade --workers 2`` (parallel);
-* ``cvcourse grade --scheduler`` on a 2-worker Dask ``LocalCluster`` on loopback;
+* ``cvcourse grade --workers 1 --no-sandbox`` and ``--workers 1 --cold`` (the sandbox's
+  overhead);
+* ``cvcourse grade --workers 1`` and ``--workers 2``, warm (the default) and ``--cold``;
+* ``cvcourse grade --scheduler`` on a 2-worker Dask ``LocalCluster`` on loopback (warm);
+* warm kernels on their own: a template's start-up, the time a notebook of one empty cell
+  takes in a warm copy (what a notebook costs beyond its own cells) against a cold sandbox
+  whose one cell imports TensorFlow, and the proportional set size of a template with
+  and without a copy running the worked notebook;
 * the judge's share: one solved and one blank notebook executed in the sandbox, then judged
   (``judge.judge_notebook``) five times each; the median, against the per-notebook time of
   ``--workers 1`` in the same run.
@@ -89,6 +94,50 @@ def judge_seconds(assignment: str, notebooks: list) -> tuple[float, float]:
     return times[0], statistics.median(times[1:])
 
 
+def warm_figures(assignment: str, solved) -> dict[str, float]:
+    """A template's start-up, what a notebook costs beyond its cells warm and cold, and the
+    template's proportional set size idle and with a copy at work."""
+    import statistics
+    import threading
+
+    import nbformat
+
+    from learntools_lite.instructor import sandbox, warm
+
+    def one_cell(source: str) -> str:
+        return nbformat.writes(nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell(source)]))
+
+    template = warm.Template()
+    try:
+        figures = {"startup": template.startup_seconds}
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            template.run(one_cell("pass"), {}, sandbox.Limits())
+            times.append(time.perf_counter() - start)
+        figures["warm empty"] = statistics.median(times)
+        start = time.perf_counter()
+        sandbox.run_sandboxed(one_cell("import tensorflow"), {}, sandbox.Limits())
+        figures["cold import"] = time.perf_counter() - start
+        figures["idle"] = template.proportional_memory()
+        peak, done = [0], threading.Event()
+
+        def sample():
+            while not done.wait(0.05):
+                peak[0] = max(peak[0], template.proportional_memory())
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        template.run(nbformat.writes(solved), {}, sandbox.Limits())
+        done.set()
+        sampler.join()
+        figures["busy"] = peak[0]
+    finally:
+        template.close()
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--students", type=int, default=20)
@@ -121,10 +170,11 @@ def main() -> None:
 
         timings["cvcourse --workers 1 --no-sandbox"] = cvcourse(
             folder, "w1-open", args.assignment, "--workers", "1", "--no-sandbox")
-        timings["cvcourse --workers 1"] = cvcourse(folder, "w1", args.assignment,
-                                                   "--workers", "1")
-        timings["cvcourse --workers 2"] = cvcourse(folder, "w2", args.assignment,
-                                                   "--workers", "2")
+        for workers in ("1", "2"):
+            timings[f"cvcourse --workers {workers} --cold"] = cvcourse(
+                folder, f"w{workers}-cold", args.assignment, "--workers", workers, "--cold")
+            timings[f"cvcourse --workers {workers} (warm)"] = cvcourse(
+                folder, f"w{workers}-warm", args.assignment, "--workers", workers)
 
         from distributed import LocalCluster
 
@@ -135,15 +185,30 @@ def main() -> None:
 
     first_judgement, judgement = judge_seconds(
         args.assignment, [notebooks["student00"], notebooks["student01"]])
+    kernels = warm_figures(args.assignment, notebooks["student00"])
     n = args.students
     base = timings["nbgrader autograde"]
     print(f"{n} submissions of {args.assignment} on {os.cpu_count()} cores:")
     for name, seconds in timings.items():
         print(f"  {name:<46} {seconds:6.1f} s  {seconds / n:5.2f} s/submission  "
               f"throughput x{base / seconds:4.2f} vs nbgrader")
-    overhead = timings["cvcourse --workers 1"] / timings["cvcourse --workers 1 --no-sandbox"]
-    print(f"  sandbox overhead per notebook: {100 * (overhead - 1):+.1f} %")
-    per_notebook = timings["cvcourse --workers 1"] / n
+    overhead = (timings["cvcourse --workers 1 --cold"]
+                / timings["cvcourse --workers 1 --no-sandbox"])
+    print(f"  sandbox overhead per notebook (cold): {100 * (overhead - 1):+.1f} %")
+    print(f"  warm template start-up (once per worker): {kernels['startup']:.2f} s")
+    print(f"  a notebook beyond its own cells: warm {kernels['warm empty']:.2f} s (median of "
+          f"5, one empty cell); cold, one cell importing TensorFlow: "
+          f"{kernels['cold import']:.2f} s")
+    print(f"  memory per worker, proportional set size: template idle "
+          f"{kernels['idle'] / 2**20:.0f} MB, with a copy running the worked notebook "
+          f"{kernels['busy'] / 2**20:.0f} MB (a cold kernel alone: about the copy's RSS)")
+    for workers in ("1", "2"):
+        per = timings[f"cvcourse --workers {workers} (warm)"] / n
+        cold = timings[f"cvcourse --workers {workers} --cold"] / n
+        print(f"  300 students x 3 exercises at --workers {workers}: warm "
+              f"{900 * per / 60:.0f} min, cold {900 * cold / 60:.0f} min (from this run's "
+              f"s/submission)")
+    per_notebook = timings["cvcourse --workers 1 --cold"] / n
     print(f"  judge per notebook: {1000 * judgement:.0f} ms median "
           f"({100 * judgement / per_notebook:.1f} % of a --workers 1 notebook); the first "
           f"judgement in a process, importing the exercise: {first_judgement:.2f} s")
