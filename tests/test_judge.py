@@ -530,3 +530,35 @@ def test_a_hostile_record_that_breaks_decoding_scores_zero_without_raising():
     output = new_output("display_data", data={wire.MIME_TYPE: data})
     notebook, [judgement] = judged(answer_cell(), graded_cell(outputs=[output]))
     assert_failed(notebook.cells[1], judgement, Status.INCORRECT)
+
+
+# --- the submission's language ---------------------------------------------------------------
+
+def setup_cell(arguments: str):
+    return new_code_cell(f"from learntools_lite.core import binder; binder.bind({arguments})\n"
+                         f"from {EXERCISE} import *")
+
+
+@pytest.mark.parametrize("arguments, language", [
+    ("globals(), lang='zh-CN'", "zh-CN"), ('globals(), lang="zh_CN"', "zh-CN"),
+    ("globals()", "en"), ("globals(), lang='en'", "en"), ("globals(), lang='fr'", "en")])
+def test_the_judge_reads_the_language_the_notebook_was_bound_in(arguments, language):
+    notebook = new_notebook(cells=[new_markdown_cell("binder.bind(globals(), lang='zh-CN')"),
+                                   setup_cell(arguments), graded_cell()])
+    assert judge.language_of(notebook) == language
+
+
+def test_a_chinese_submission_gets_its_verdicts_in_chinese(record):
+    notebook, judgements = judged(
+        setup_cell("globals(), lang='zh-CN'"), graded_cell("q_1", outputs=[]),
+        graded_cell("q_2", outputs=[record(ex1.q_2, {})]))
+    unrecorded, missing = (cell.outputs[0] for cell in notebook.cells[1:])
+    assert (unrecorded.ename, unrecorded.evalue) == (
+        "尚未作答", "评分时没有记录到 q_1 的答案。笔记本必须能从头到尾一次运行完，中途不能出错。")
+    assert unrecorded.traceback == [
+        "尚未作答：评分时没有记录到 q_1 的答案。笔记本必须能从头到尾一次运行完，中途不能出错。"]
+    assert missing.ename == "尚未作答"
+    assert [j.status for j in judgements] == ["NOT_ATTEMPTED", "NOT_ATTEMPTED"]
+    # The language was the submission's alone: the next one is judged in English again.
+    notebook, _ = judged(graded_cell(outputs=[]))
+    assert notebook.cells[0].outputs[0].ename == "Not attempted yet"

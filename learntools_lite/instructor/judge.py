@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import nbformat
 
-from ..core import Question
+from ..core import Question, i18n
 from ..core.feedback import for_outcome
+from ..core.i18n import _
 from ..core.outcome import Outcome, Status, checker_error
 from ..core.wire import MIME_TYPE, WireError, decode
 
@@ -57,17 +58,19 @@ def _hidden_names(source: str) -> set[str]:
 
 def _no_record(cell, name: str) -> Outcome:
     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-    why = ""
+    shown = ""
     if errors:
         ename, evalue = str(errors[-1].get("ename", "")), str(errors[-1].get("evalue", ""))
         # The error's text may quote the hidden test (an attack that breaks its import does
         # so on purpose); then only the error's type is shown.
         words = set(IDENTIFIER.findall(evalue))
         shown = ename if words & _hidden_names(cell.get("source", "")) else f"{ename}: {evalue}"
-        why = f" (the cell stopped with {shown})"
-    return Outcome(Status.NOT_ATTEMPTED,
-                   f"No answer to {name} was recorded for grading{why}. The notebook must "
-                   "run from top to bottom without stopping.")
+        message = _("No answer to {name} was recorded for grading (the cell stopped with "
+                    "{error}). The notebook must run from top to bottom without stopping.")
+    else:
+        message = _("No answer to {name} was recorded for grading. The notebook must run "
+                    "from top to bottom without stopping.")
+    return Outcome(Status.NOT_ATTEMPTED, message.format(name=name, error=shown))
 
 
 def verdict(cell, question: Question | None, name: str) -> Outcome:
@@ -79,8 +82,8 @@ def verdict(cell, question: Question | None, name: str) -> Outcome:
     if not records:
         return _no_record(cell, name)
     if len(records) > 1:
-        return Outcome(Status.INCORRECT, f"More than one answer to {name} was recorded; "
-                       "the cell must record exactly one.")
+        return Outcome(Status.INCORRECT, _("More than one answer to {name} was recorded; the "
+                                           "cell must record exactly one.").format(name=name))
     record = records[0]
     try:
         if not isinstance(record, dict) or record.get("question") != name:
@@ -89,8 +92,8 @@ def verdict(cell, question: Question | None, name: str) -> Outcome:
             raise WireError(f"recording failed ({str(record['fault'])[:300]})")
         values = decode(record)
     except WireError as error:
-        return Outcome(Status.INCORRECT, f"The answer to {name} could not be read for "
-                       f"grading: {error}.")
+        return Outcome(Status.INCORRECT, _("The answer to {name} could not be read for "
+                                           "grading: {reason}.").format(name=name, reason=error))
     try:
         return question.problem.judge(values)
     except Exception as error:  # a fault of the checker: contained, scored 0, reported
@@ -119,15 +122,34 @@ def judge_notebook(notebook, module_name: str) -> list[Judgement]:
     judge's verdict, and drop recorded values from every other cell; returns the verdicts."""
     questions = questions_of(module_name)
     judgements = []
-    for cell in notebook.cells:
-        if cell.get("cell_type") != "code":
-            continue
-        name = _test_cell_question(cell)
-        if name is None:
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if MIME_TYPE not in o.get("data", {})]
-            continue
-        outcome = verdict(cell, questions.get(name), name)
-        cell.outputs = [_verdict_output(outcome)]
-        judgements.append(Judgement(name, outcome.status.name, outcome.mistake))
+    with i18n.speaking(language_of(notebook)):
+        for cell in notebook.cells:
+            if cell.get("cell_type") != "code":
+                continue
+            name = _test_cell_question(cell)
+            if name is None:
+                cell.outputs = [o for o in cell.get("outputs", [])
+                                if MIME_TYPE not in o.get("data", {})]
+                continue
+            outcome = verdict(cell, questions.get(name), name)
+            cell.outputs = [_verdict_output(outcome)]
+            judgements.append(Judgement(name, outcome.status.name, outcome.mistake))
     return judgements
+
+
+BIND_LANGUAGE = re.compile(r"""binder\.bind\(\s*globals\(\)\s*,\s*lang\s*=\s*["']([^"']+)["']""")
+
+
+def language_of(notebook) -> str:
+    """The language a submission was written in, for its verdicts: its set-up cell's
+    ``binder.bind(globals(), lang=...)``, the language its own checks spoke; English when
+    it names none the course has. (The student may change it: it chooses words, not scores.)"""
+    for cell in notebook.cells:
+        if cell.get("cell_type") == "code":
+            found = BIND_LANGUAGE.search(cell.get("source", ""))
+            if found:
+                try:
+                    return i18n.known(found.group(1))
+                except i18n.UnknownLanguage:
+                    return i18n.ENGLISH
+    return i18n.ENGLISH
