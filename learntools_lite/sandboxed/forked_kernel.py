@@ -79,10 +79,12 @@ def _become_kernel(connection_file: str) -> None:
         if numpy is not None:
             numpy.random.seed()
         sys.path.insert(0, os.getcwd())
-        sys.argv = ["ipykernel_launcher", "-f", connection_file]
+        # What nbclient passes a kernel it starts: a history in memory, not in a file.
+        arguments = ["-f", connection_file, "--HistoryManager.hist_file=:memory:"]
+        sys.argv = ["ipykernel_launcher", *arguments]
         from ipykernel import kernelapp
 
-        kernelapp.launch_new_instance(argv=["-f", connection_file])
+        kernelapp.launch_new_instance(argv=arguments)
     finally:
         os._exit(0)
 

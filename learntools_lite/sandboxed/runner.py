@@ -126,9 +126,23 @@ class Watchdog(threading.Thread):
         kill_others()
 
 
+def _reap() -> None:
+    """Collect every child that has ended: a warm kernel is this process's own child, and
+    as PID 1 of its namespace this process also inherits every orphan; until collected,
+    each would still be listed in /proc."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def kill_others() -> None:
     # Repeat until nothing is left: a fork bomb keeps making new processes meanwhile.
     for _ in range(50):
+        _reap()
         pids = _other_processes()
         if not pids:
             return

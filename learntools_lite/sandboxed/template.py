@@ -29,15 +29,30 @@ import os
 import sys
 import time
 
-# What every course notebook imports, imported once here. The inline backend is what
-# ipykernel would choose for matplotlib; it is set before matplotlib reads it.
+# What every course notebook imports, and what a kernel imports as it starts, imported
+# once here. The inline backend is what ipykernel would choose for matplotlib, and the
+# debugger switch what jupyter_client gives every Python kernel; both are set before the
+# modules read them, and each copy's kernel inherits them.
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
+import pydoc  # noqa: E402, F401
+import sqlite3  # noqa: E402, F401
+
+import ipykernel.comm  # noqa: E402, F401
+import ipykernel.debugger  # noqa: E402, F401
 import ipykernel.ipkernel  # noqa: E402, F401
 import ipykernel.kernelapp  # noqa: E402, F401
+import ipykernel.zmqshell  # noqa: E402, F401
+import IPython.core.completer  # noqa: E402, F401
+import IPython.core.completerlib  # noqa: E402, F401
+import IPython.core.debugger  # noqa: E402, F401
+import IPython.core.oinspect  # noqa: E402, F401
+import IPython.extensions.storemagic  # noqa: E402, F401
 import matplotlib  # noqa: E402, F401
 import numpy  # noqa: E402, F401
 import tensorflow  # noqa: E402, F401
+import tornado.platform.asyncio  # noqa: E402, F401
 
 import learntools_lite.computer_vision.ex1  # noqa: E402, F401
 import learntools_lite.computer_vision.ex2  # noqa: E402, F401
