@@ -3,7 +3,8 @@
 A learner's ``q_n.check()`` captures and judges in the kernel (``Question.evaluate``). When
 grading, the captured values cross to the trusted side as JSON (``core.wire``) and only
 ``problem.judge`` runs there. Both must reach the same verdict: same status, same message,
-same mistake id.
+same mistake id. The same verdict is reached in Chinese too, with a Chinese message for every
+question of a translated exercise.
 
 Rather than repeating the answers of tests/test_ex1.py, test_ex2.py and test_ex3.py, this
 module runs their question tests again, each case built by the test's own code and fixtures,
@@ -35,7 +36,7 @@ from test_ex3 import ns, setup_names  # noqa: F401
 from learntools_lite.computer_vision import ex1 as exercise1
 from learntools_lite.computer_vision import ex2 as exercise2
 from learntools_lite.computer_vision import ex3 as exercise3
-from learntools_lite.core import Question, Status, wire
+from learntools_lite.core import Question, Status, i18n, wire
 from learntools_lite.core.capture import FunctionRecord, RaisedError, Returned, Unreadable
 
 TEST_MODULES = {"ex1": test_ex1, "ex2": test_ex2, "ex3": test_ex3}
@@ -162,8 +163,27 @@ def both_ways(question: Question, record: list[Case]):
             f"(judging the capture before the wire gives the "
             f"{'in-kernel' if same_capture == in_kernel else 'other'} verdict)\n"
             f"in kernel: {in_kernel!r}\njudge:     {judged!r}", pytrace=False)
+    in_chinese(question, in_kernel, label)
     record.append(Case(label, in_kernel.status, in_kernel.mistake, _kinds(captured)))
     return in_kernel
+
+
+# Exercises whose messages are all in the catalogs: in Chinese, each of their verdicts with
+# a message must read Chinese. Every exercise must reach the same verdict in either language.
+TRANSLATED = {"ex1"}
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def in_chinese(question: Question, in_english, label: str) -> None:
+    with i18n.speaking("zh-CN"):
+        chinese = ORIGINAL_EVALUATE(question)
+    if (chinese.status, chinese.mistake) != (in_english.status, in_english.mistake):
+        pytest.fail(f"{label}: another verdict in Chinese\nEnglish: {in_english!r}\n"
+                    f"Chinese: {chinese!r}", pytrace=False)
+    if (label.split(".")[0] in TRANSLATED and in_english.message
+            and not CJK.search(chinese.message)):
+        pytest.fail(f"{label}: {in_english.mistake or in_english.status.name} has no Chinese "
+                    f"message: {chinese.message!r}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

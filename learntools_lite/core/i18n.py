@@ -90,8 +90,10 @@ def _catalog(language: str) -> gettext.NullTranslations:
 
 
 def _(message: str) -> str:
-    """``message`` (an English msgid) in the current language."""
-    return _catalog(current()).gettext(message)
+    """``message`` (an English msgid) in the current language; a message with no
+    translation stays English. (The empty message is gettext's catalog header: it stays
+    empty.)"""
+    return _catalog(current()).gettext(message) if message else message
 
 
 def N_(message: str) -> str:

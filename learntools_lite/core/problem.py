@@ -84,7 +84,8 @@ class Mistake:
 
     def describe(self, context: dict) -> str:
         """The message, from the context :meth:`match` returned."""
-        return call_with(self.message, context) if callable(self.message) else self.message
+        # A plain message is marked N_() where it is defined, and translated here.
+        return call_with(self.message, context) if callable(self.message) else _(self.message)
 
     def names_unknown_to(self, names: set[str]) -> list[tuple[str, str]]:
         """(part, parameter) for every parameter of ``when``/``finds`` and ``message`` that

@@ -66,7 +66,7 @@ class Question:
         if outcome.passed and self.problem.written:
             if solutions_enabled():
                 display(Feedback(_("Now compare your written answer with ours"),
-                                 self.problem.written, "Solution"))
+                                 _(self.problem.written), "Solution"))
             else:
                 display(Feedback(_("Written answer"),
                                  _("Your written answer is graded by hand."), "Note"))
@@ -86,7 +86,7 @@ class Question:
         self.hints_viewed = max(self.hints_viewed, n)
         title = (_("Hint") if len(hints) == 1
                  else _("Hint {n} of {count}").format(n=n, count=len(hints)))
-        display(Feedback(title, hints[n - 1], "Hint"))
+        display(Feedback(title, _(hints[n - 1]), "Hint"))
 
     def solution(self) -> None:
         """Show the solution, unless the instructor has switched solutions off."""
@@ -95,7 +95,7 @@ class Question:
                              "Note"))
             return
         self.solution_viewed = True
-        display(Feedback(_("Solution"), self.problem.solution, "Solution"))
+        display(Feedback(_("Solution"), _(self.problem.solution), "Solution"))
 
     def record_for_grading(self, namespace: dict) -> None:
         """Show this question's captured values as one display output, for the grader's
