@@ -13,7 +13,7 @@ import pytest
 from grading_helpers import copy_course, hashes, solution_answers, submission, write_submissions
 
 from conftest import REPO, kernel_stderr_visible
-from learntools_lite.instructor import executors, sandbox
+from learntools_lite.instructor import executions, executors, sandbox
 from learntools_lite.instructor.grading import (
     RunOptions,
     feedback,
@@ -425,6 +425,10 @@ def test_a_dask_cluster_executes_the_notebooks(tmp_path):
                                  options=RunOptions(scheduler=cluster.scheduler_address))
     assert {s.student: s.total for s in scores} == {"amy": 4, "ben": 0}
     assert problems == []
+    # Each Dask worker forked the notebooks from a warm template of its own.
+    records = [json.loads(executions.record_path(course, EX1, student, EX1).read_text())
+               for student in ("amy", "ben")]
+    assert [record["warm"] for record in records] == [True, True]
 
 
 @pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])

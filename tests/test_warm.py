@@ -3,6 +3,7 @@ outputs; a warm copy can reach neither its template nor the copies before and af
 where copies cannot isolate themselves, grading says so in one line and runs cold."""
 
 import json
+import sys
 
 import nbformat
 import pytest
@@ -53,7 +54,10 @@ def graded_both_ways(tmp_path_factory):
                 "problems": problems,
                 "judgements": read_judgements(course, assignment, sorted(CLASS[assignment])),
                 "outputs": {student: _outputs(course, assignment, student)
-                            for student in CLASS[assignment]}}
+                            for student in CLASS[assignment]},
+                "warm": {json.loads(executions.record_path(
+                    course, assignment, student, assignment).read_text())["warm"]
+                    for student in CLASS[assignment]}}
         runs[mode, "said"] = lines
     return runs
 
@@ -64,6 +68,7 @@ def test_warm_and_cold_give_the_same_scores_and_the_expected_ones(graded_both_wa
     for mode in ("cold", "warm"):
         assert graded_both_ways[mode, assignment]["scores"] == expected, mode
         assert graded_both_ways[mode, assignment]["problems"] == [], mode
+        assert graded_both_ways[mode, assignment]["warm"] == {mode == "warm"}, mode
 
 
 @pytest.mark.parametrize("assignment", list(CLASS))
@@ -211,6 +216,7 @@ def test_a_template_that_cannot_isolate_its_copies_means_cold_grading_said_once(
                              options=RunOptions(workers=2))
     assert {s.student: s.total for s in scores} == {"amy": 4, "ben": 0}
     assert problems == []
+    assert not json.loads(executions.record_path(course, EX1, "amy", EX1).read_text())["warm"]
     cold_lines = [line for line in said if "cold kernels" in line]
     assert cold_lines == ["warm kernels are not available here (unshare: no user namespace "
                           "may be made here, user.max_user_namespaces is reached); grading "
@@ -228,3 +234,16 @@ def test_cold_grading_starts_no_template(tmp_path, monkeypatch):
     scores, problems = grade(course, EX1, tmp_path / "subs", say=lambda line: None,
                              options=RunOptions(workers=1, warm=False))
     assert [s.total for s in scores] == [4] and problems == []
+
+
+def test_a_template_that_fails_to_start_says_its_last_error(monkeypatch):
+    real_command = sandbox.template_command
+    # A template whose first import fails: the line names the failure.
+    monkeypatch.setattr(sandbox, "template_command",
+                        lambda spool: [*real_command(spool), "env", "PYTHONPATH=/nowhere"])
+    with pytest.raises(warm.WarmUnavailable) as unavailable:
+        warm.Template()
+    assert str(unavailable.value) == (
+        f"the template did not start: {sys.executable}: Error while finding module "
+        "specification for 'learntools_lite.sandboxed.template' (ModuleNotFoundError: No "
+        "module named 'learntools_lite')")

@@ -51,7 +51,8 @@ def store(course_dir: Path, assignment: str, key: tuple, execution) -> dict:
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {"input": digest, "notebook": execution.notebook,
               "problems": list(execution.problems),
-              "judgements": [asdict(j) for j in execution.judgements]}
+              "judgements": [asdict(j) for j in execution.judgements],
+              "warm": execution.warm}
     partial = path.with_suffix(".partial")
     partial.write_text(json.dumps(record))
     os.replace(partial, path)

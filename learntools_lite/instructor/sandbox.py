@@ -73,6 +73,7 @@ class Execution:
     notebook: str  # the executed notebook, as JSON text
     problems: tuple[str, ...]  # limits hit, dead kernel, sandbox failures
     judgements: tuple = ()  # judge.Judgement per test cell, once judged
+    warm: bool = False  # run in a fork of a warm template (warm.py), not a new Python
 
 
 def _environment() -> list[Path]:

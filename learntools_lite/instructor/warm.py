@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from . import sandbox
@@ -61,16 +62,24 @@ class Template:
                    sandbox.TEMPLATE]
         environment = sandbox.notebook_environment(sandbox.WORKDIR, "/tmp", sandbox.EDITION)
         started = time.monotonic()
+        # The template's own errors (an import that fails, say) go to a file, read only
+        # if it does not start: a pipe nobody reads could fill up and stop it.
+        errors = tempfile.TemporaryFile(dir=self.spool)
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, env=environment)
+                                        stderr=errors, env=environment)
         self.lines = _Lines(self.process.stdout)
         self.jobs = itertools.count()
         answer = self.lines.next(STARTUP_SECONDS)
         self.startup_seconds = time.monotonic() - started
         if answer != "ready":
             self.close()
+            errors.seek(0)
+            said = errors.read().decode(errors="replace").strip().splitlines()
+            errors.close()
             reason = (answer or "").removeprefix("unavailable ").strip()
-            raise WarmUnavailable(reason or "the template did not start")
+            raise WarmUnavailable(reason or "the template did not start"
+                                  + (f": {said[-1][:300]}" if said else ""))
+        errors.close()
 
     @property
     def alive(self) -> bool:
@@ -99,7 +108,7 @@ class Template:
             output = ""
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        return sandbox.read_result(output, nonce, notebook_json)
+        return replace(sandbox.read_result(output, nonce, notebook_json), warm=True)
 
     def proportional_memory(self) -> int:
         """The template's proportional set size in bytes (its pages shared with its
