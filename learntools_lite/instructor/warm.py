@@ -65,8 +65,14 @@ class Template:
         # The template's own errors (an import that fails, say) go to a file, read only
         # if it does not start: a pipe nobody reads could fill up and stop it.
         errors = tempfile.TemporaryFile(dir=self.spool)
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=errors, env=environment)
+        try:
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=errors,
+                                            env=environment)
+        except OSError as error:  # bwrap gone since grading checked it, say
+            errors.close()
+            shutil.rmtree(self.spool, ignore_errors=True)
+            raise WarmUnavailable(f"the template did not start: {error}") from None
         self.lines = _Lines(self.process.stdout)
         self.jobs = itertools.count()
         answer = self.lines.next(STARTUP_SECONDS)
@@ -90,10 +96,10 @@ class Template:
         """Run one notebook in a fresh, isolated copy of the template."""
         name = f"job-{next(self.jobs)}"
         folder = self.spool / name
-        folder.mkdir()
+        nonce, request = sandbox.runner_request(notebook_json, limits, True)
         try:
+            folder.mkdir()
             sandbox.write_files(folder / "work", files)
-            nonce, request = sandbox.runner_request(notebook_json, limits, True)
             (folder / "request.json").write_text(request)
             self.process.stdin.write(f"run {name} {limits.wall_seconds + MARGIN_SECONDS}\n"
                                      .encode())
