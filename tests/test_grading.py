@@ -14,7 +14,7 @@ from grading_helpers import (
 from nbgrader.preprocessors import Execute
 
 from conftest import REPO, kernel_stderr_visible
-from learntools_lite.instructor.grading import grade
+from learntools_lite.instructor.grading import RunOptions, grade
 from learntools_lite.instructor.nbgrader_course import load_config
 from learntools_lite.instructor.preprocessors import AUTOGRADE_STEPS, SandboxedExecute
 
@@ -150,16 +150,22 @@ def _tensorflow_stderr(course, student):
             if o.get("name") == "stderr" and ("port.cc" in o.text or "absl" in o.text)]
 
 
-@pytest.mark.parametrize("pattern_on", [True, False])
-def test_tensorflow_log_lines_cannot_zero_a_correct_answer(tmp_path, monkeypatch, pattern_on):
+@pytest.mark.parametrize("pattern_on, warm", [(True, False), (False, False), (False, True)],
+                         ids=["cold, filtered", "cold, unfiltered", "warm, unfiltered"])
+def test_tensorflow_log_lines_cannot_zero_a_correct_answer(tmp_path, monkeypatch, pattern_on,
+                                                           warm):
     # Let TensorFlow log all it can into the cells, as on a machine without our settings.
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "0")
     monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "1")
     course = copy_course(tmp_path, "" if pattern_on else "c.IgnorePattern.enabled = False")
     write_submissions(tmp_path / "subs", EX1, {"alice": submission(EX1, solution_answers(EX1))})
     with kernel_stderr_visible():
-        scores, _ = grade(course, EX1, tmp_path / "subs", say=lambda line: None)
+        scores, _ = grade(course, EX1, tmp_path / "subs", say=lambda line: None,
+                          options=RunOptions(warm=warm))
     if pattern_on:
+        assert scores[0].total == 4
+        assert _tensorflow_stderr(course, "alice") == []
+    elif warm:  # TensorFlow was imported, and logged, in the template: no cell shows it
         assert scores[0].total == 4
         assert _tensorflow_stderr(course, "alice") == []
     else:  # the control: the same run does print TensorFlow's lines when not filtered

@@ -68,6 +68,28 @@ KERNEL_UID = 1000
 POLL_SECONDS = 0.05
 
 
+def _mounts_under(folder: str) -> list[str]:
+    """The mount points below ``folder`` that no other of them contains (this mount
+    namespace's, from /proc/self/mountinfo; its fifth field, with octal escapes)."""
+    with open("/proc/self/mountinfo") as mountinfo:
+        points = [line.split()[4].encode().decode("unicode_escape") for line in mountinfo]
+    below = sorted({p for p in points if p.startswith(folder.rstrip("/") + "/")})
+    return [p for p in below if not any(p.startswith(q + "/") for q in below if q != p)]
+
+
+def fresh_tmp() -> None:
+    """An empty /tmp of this copy's own. What the sandbox mounted below the template's /tmp
+    (the Python environment, when it lives in /tmp) is mounted again on top, read-only,
+    from file descriptors opened before the old /tmp is covered."""
+    kept = {point: os.open(point, os.O_PATH) for point in _mounts_under("/tmp")}
+    ns.mount("tmpfs", "/tmp", "tmpfs", ns.MS_NOSUID | ns.MS_NODEV)
+    for point, handle in kept.items():
+        os.makedirs(point)
+        ns.mount(f"/proc/self/fd/{handle}", point, None, ns.MS_BIND | ns.MS_REC)
+        ns.read_only(point)
+        os.close(handle)
+
+
 def isolate(job_folder: str | None) -> None:
     """Step 1 above, in a fresh fork of the template; ``job_folder`` None for the probe."""
     uid, gid = os.geteuid(), os.getegid()
@@ -79,7 +101,7 @@ def isolate(job_folder: str | None) -> None:
     # anything there for another (a cold sandbox has its own, writable).
     ns.read_only("/")
     ns.read_only("/dev")
-    ns.mount("tmpfs", "/tmp", "tmpfs", ns.MS_NOSUID | ns.MS_NODEV)
+    fresh_tmp()
     ns.mount("tmpfs", "/dev/shm", "tmpfs", ns.MS_NOSUID | ns.MS_NODEV)
     ns.mount("devpts", "/dev/pts", "devpts", ns.MS_NOSUID | ns.MS_NOEXEC,
              "newinstance,ptmxmode=0666,mode=620")
