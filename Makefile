@@ -113,17 +113,24 @@ build: $(VENV)/.installed-test  ## regenerate exercises/ and solutions/ from cou
 	$(BIN)/cvcourse build
 
 # The checker's message catalogs (learntools_lite/locale), kept with Babel: extract every
-# string marked _() or N_() into the template, merge it into each language's .po (where a
-# translator writes), and compile the .mo files the checker reads.
+# string marked _() or N_() into one template and every solution marked S_() into another
+# (the learner edition leaves the solutions' catalog out), merge each into each language's
+# .po (where a translator writes), and compile the .mo files the checker reads.
 CATALOGS := learntools_lite/locale
-POT := $(CATALOGS)/learntools_lite.pot
+DOMAINS := learntools_lite learntools_lite_solutions
+KEYWORDS_learntools_lite := -k _ -k N_
+KEYWORDS_learntools_lite_solutions := --no-default-keywords -k S_
 
 messages: $(VENV)/.installed-test  ## re-extract, update and compile the checker's catalogs
-	$(BIN)/pybabel --quiet extract -F babel.cfg -k _ -k N_ --no-location --omit-header \
-		--sort-output -o $(POT) .
-	$(BIN)/pybabel --quiet update -D learntools_lite -i $(POT) -d $(CATALOGS) --width 100 \
-		--no-fuzzy-matching --ignore-pot-creation-date
-	$(BIN)/pybabel compile --statistics -D learntools_lite -d $(CATALOGS)
+	@for domain in $(DOMAINS); do \
+		keywords="$(KEYWORDS_learntools_lite)"; \
+		[ $$domain = learntools_lite ] || keywords="$(KEYWORDS_learntools_lite_solutions)"; \
+		$(BIN)/pybabel --quiet extract -F babel.cfg $$keywords --no-location --omit-header \
+			--sort-output -o $(CATALOGS)/$$domain.pot . && \
+		$(BIN)/pybabel --quiet update -D $$domain -i $(CATALOGS)/$$domain.pot -d $(CATALOGS) \
+			--width 100 --no-fuzzy-matching --ignore-pot-creation-date && \
+		$(BIN)/pybabel compile --statistics -D $$domain -d $(CATALOGS) || exit 1; \
+	done
 
 benchmark: $(VENV)/.installed-test  ## time the notebooks and the checks
 	$(BIN)/python benchmarks/notebooks.py

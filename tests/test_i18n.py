@@ -23,13 +23,15 @@ from learntools_lite.core.feedback import for_outcome
 from learntools_lite.core.i18n import UnknownLanguage
 
 CATALOGS = REPO / "learntools_lite" / "locale"
-TEMPLATE = CATALOGS / "learntools_lite.pot"
 GLOSSARY = REPO / "course" / "locale" / "glossary.tsv"
 LANGUAGES = [name for name in i18n.LANGUAGES if name != i18n.ENGLISH]
+# Each catalog and the markers whose strings it holds (make messages' keywords).
+DOMAINS = {i18n.DOMAIN: {"_": None, "N_": None}, i18n.SOLUTIONS_DOMAIN: {"S_": None}}
+BOTH = [(language, domain) for language in LANGUAGES for domain in DOMAINS]
 
 
-def po_path(language: str) -> Path:
-    return CATALOGS / i18n.LANGUAGES[language] / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+def po_path(language: str, domain: str = i18n.DOMAIN) -> Path:
+    return CATALOGS / i18n.LANGUAGES[language] / "LC_MESSAGES" / f"{domain}.po"
 
 
 def read_catalog(path: Path):
@@ -37,9 +39,9 @@ def read_catalog(path: Path):
         return read_po(file)
 
 
-def entries(language: str) -> dict[str, str]:
-    return {message.id: message.string for message in read_catalog(po_path(language))
-            if message.id}
+def entries(language: str, domains=tuple(DOMAINS)) -> dict[str, str]:
+    return {message.id: message.string for domain in domains
+            for message in read_catalog(po_path(language, domain)) if message.id}
 
 
 def fields(text: str) -> Counter:
@@ -55,23 +57,34 @@ def code(text: str) -> Counter:
 
 # --- The catalogs ----------------------------------------------------------------------------
 
-def test_the_template_holds_every_marked_message_of_the_source():
+def template(domain: str) -> set[str]:
+    return {message.id for message in read_catalog(CATALOGS / f"{domain}.pot") if message.id}
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_template_holds_every_marked_message_of_the_source(domain):
     with (REPO / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
     found = {message for _, _, message, _, _ in extract_from_dir(
-        str(REPO), method_map, options_map, keywords={"_": None, "N_": None})}
-    template = {message.id for message in read_catalog(TEMPLATE) if message.id}
-    assert found == template, "run `make messages`"
-    assert len(template) > 40
+        str(REPO), method_map, options_map, keywords=DOMAINS[domain])}
+    assert found == template(domain), "run `make messages`"
+    assert len(found) >= 4
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_message_is_translated_and_none_is_stale(language):
-    template = {message.id for message in read_catalog(TEMPLATE) if message.id}
-    catalog = read_catalog(po_path(language))
+def test_solutions_are_in_their_own_catalog_only():
+    solutions = template(i18n.SOLUTIONS_DOMAIN)
+    assert not solutions & template(i18n.DOMAIN)
+    from learntools_lite.computer_vision import ex1
+
+    assert {q.problem.solution for q in (ex1.q_1, ex1.q_2, ex1.q_3, ex1.q_4)} == solutions
+
+
+@pytest.mark.parametrize("language, domain", BOTH)
+def test_every_message_is_translated_and_none_is_stale(language, domain):
+    catalog = read_catalog(po_path(language, domain))
     translated = {message.id for message in catalog if message.id and message.string
                   and not message.fuzzy}
-    assert translated == template
+    assert translated == template(domain)
     assert not catalog.obsolete
 
 
@@ -123,13 +136,13 @@ def test_translations_use_the_glossarys_terms():
     assert used >= 20
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_the_compiled_catalog_is_its_po_file(language):
-    compiled = po_path(language).with_suffix(".mo")
+@pytest.mark.parametrize("language, domain", BOTH)
+def test_the_compiled_catalog_is_its_po_file(language, domain):
+    compiled = po_path(language, domain).with_suffix(".mo")
     with compiled.open("rb") as file:
         messages = dict(gettext.GNUTranslations(file)._catalog)
     messages.pop("", None)  # the header
-    assert messages == entries(language), "run `make messages`"
+    assert messages == entries(language, (domain,)), "run `make messages`"
 
 
 # --- Choosing the language -------------------------------------------------------------------
@@ -244,3 +257,11 @@ def test_a_chinese_notebook_in_a_real_kernel(tmp_path):
     assert wrong[0].output_type == "error"
     assert wrong[0].traceback == [
         "UnknownLanguage: The course has no language 'fr'; it has 'en', 'zh-CN'."]
+
+
+def test_a_solution_comes_from_the_solutions_catalog(namespace, english_again, capsys):
+    from learntools_lite.computer_vision.ex1 import q_1
+
+    binder.bind(namespace, lang="zh-CN")
+    q_1.solution()
+    assert "参考答案：任何一个不全为零的 3 x 3 数字网格都可以。" in capsys.readouterr().out

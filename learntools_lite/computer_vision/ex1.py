@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from ..core import CodingProblem, Mistake, Question, Tolerance, ____
-from ..core.i18n import N_, _
+from ..core.i18n import N_, S_, _
 from ..core.outcome import incorrect
 from ..core.problem import error_says
 from ..core.values import Verdict, informative
@@ -97,7 +97,7 @@ KERNEL = CodingProblem(
         N_("For an edge detector, make the weights sum to zero: a large positive centre "
         "surrounded by negative neighbours, such as 8 in the middle and -1 around it."),
     ),
-    solution=N_("""Any 3 x 3 grid of numbers that is not all zeros works. An edge detector:
+    solution=S_("""Any 3 x 3 grid of numbers that is not all zeros works. An edge detector:
 ```python
 kernel = tf.constant([
     [-1, -1, -1],
@@ -132,7 +132,7 @@ FILTER = CodingProblem(
         N_("Call `tf.nn.conv2d(input=image, filters=filters, strides=1, padding='SAME')`, "
         "where `filters` is your reshaped, float32 kernel."),
     ),
-    solution=N_("""```python
+    solution=S_("""```python
 filters = tf.cast(tf.reshape(kernel, [3, 3, 1, 1]), dtype=tf.float32)
 image_filter = tf.nn.conv2d(
     input=image,
@@ -233,7 +233,7 @@ DETECT = CodingProblem(
            "one into 0. Which function does that?"),
            N_("It is the rectified linear unit, `tf.nn.relu`. Apply it to the filtered image "
            "from question 2: `tf.nn.relu(image_filter)`.")),
-    solution=N_("""```python
+    solution=S_("""```python
 image_detect = tf.nn.relu(image_filter)
 ```"""),
     mistakes=(
@@ -271,7 +271,7 @@ TWO_SIGNS = CodingProblem(
            N_("Where `image_filter` is positive, `relu_pos` holds it and `relu_neg` is 0; where it "
            "is negative, `relu_pos` is 0 and `relu_neg` holds its size. Which of `+` and `-` "
            "puts the two back together with their signs?")),
-    solution=N_("""```python
+    solution=S_("""```python
 relu_pos = tf.nn.relu(image_filter)
 relu_neg = tf.nn.relu(-image_filter)
 reconstructed = relu_pos - relu_neg   # equal to image_filter

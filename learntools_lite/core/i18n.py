@@ -20,6 +20,9 @@ from functools import cache
 from pathlib import Path
 
 DOMAIN = "learntools_lite"
+# The solutions' translations are a catalog of their own, which the learner edition that
+# graded notebooks import leaves out with the solutions themselves (instructor/edition.py).
+SOLUTIONS_DOMAIN = "learntools_lite_solutions"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 ENGLISH = "en"
 # The course's languages, as notebooks and LEARNTOOLS_LANG name them -> gettext's locale.
@@ -83,10 +86,11 @@ def speaking(language: str):
 
 
 @cache
-def _catalog(language: str) -> gettext.NullTranslations:
+def _catalog(language: str, domain: str = DOMAIN) -> gettext.NullTranslations:
     if language == ENGLISH:
         return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGES[language]])
+    return gettext.translation(domain, LOCALE_DIR, languages=[LANGUAGES[language]],
+                               fallback=domain == SOLUTIONS_DOMAIN)
 
 
 def _(message: str) -> str:
@@ -99,3 +103,13 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Marks ``message`` for the catalog without translating it (translated where used)."""
     return message
+
+
+def S_(solution: str) -> str:
+    """Marks a question's solution for the solutions' catalog (translated where shown)."""
+    return solution
+
+
+def solution_text(solution: str) -> str:
+    """A question's solution in the current language."""
+    return _catalog(current(), SOLUTIONS_DOMAIN).gettext(solution) if solution else solution

@@ -7,7 +7,7 @@ from IPython.display import display
 from . import wire
 from .binding import Binder, NotBoundError, binder
 from .feedback import Feedback, for_outcome
-from .i18n import _
+from .i18n import _, solution_text
 from .outcome import Outcome, checker_error, not_attempted
 
 # Instructors turn solutions off for graded runs with this environment variable.
@@ -95,7 +95,7 @@ class Question:
                              "Note"))
             return
         self.solution_viewed = True
-        display(Feedback(_("Solution"), _(self.problem.solution), "Solution"))
+        display(Feedback(_("Solution"), solution_text(self.problem.solution), "Solution"))
 
     def record_for_grading(self, namespace: dict) -> None:
         """Show this question's captured values as one display output, for the grader's

@@ -19,7 +19,9 @@ import learntools_lite
 PACKAGE = Path(learntools_lite.__file__).parent
 # The instructor's side, the command line and JupyterLab's launcher with its settings.
 LEFT_OUT = ("instructor", "cli.py", "lab.py", "jupyter_config", "__pycache__", "*.pyc",
-            "make_assets.py", "train_base.py")
+            "make_assets.py", "train_base.py",
+            # the solutions' translations (a gettext catalog of their own, in every format)
+            "learntools_lite_solutions.*")
 
 
 class _WithoutSolutions(ast.NodeTransformer):
