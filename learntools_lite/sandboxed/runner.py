@@ -34,6 +34,7 @@ from .cells import mark_unreached  # noqa: E402
 
 PR_SET_DUMPABLE = 4
 POLL_SECONDS = 0.05
+BACKSTOP_MB = 512
 
 
 def _not_dumpable() -> None:
@@ -76,23 +77,28 @@ def _other_processes() -> list[int]:
     return sorted(family - {me})
 
 
-def _memory(pid: int) -> int:
-    """Proportional set size in bytes: pages shared after a fork count once in total,
-    so forked children are not charged for their parent's memory."""
-    with open(f"/proc/{pid}/smaps_rollup") as rollup:
-        for line in rollup:
-            if line.startswith("Pss:"):
+def _memory(pid: int, kernel: bool) -> int:
+    """Bytes charged to a process: the kernel's data (``VmData``, what it allocated, the
+    quantity ``RLIMIT_DATA`` bounds: the same for a warm kernel, whose resident pages
+    shared with its template are mostly not yet mapped, as for a kernel started anew);
+    any other process its proportional set size (``Pss``), so that what it shares with
+    the kernel after a fork is not charged twice."""
+    path, field = (f"/proc/{pid}/status", "VmData:") if kernel else \
+        (f"/proc/{pid}/smaps_rollup", "Pss:")
+    with open(path) as figures:
+        for line in figures:
+            if line.startswith(field):
                 return int(line.split()[1]) * 1024
     return 0
 
 
-def _usage(pids: list[int]) -> tuple[int, float]:
-    """Memory (bytes) and CPU time (seconds) of ``pids`` together."""
+def _usage(pids: list[int], kernel: int | None) -> tuple[int, float]:
+    """Memory (bytes, see :func:`_memory`) and CPU time (seconds) of ``pids`` together."""
     ticks = os.sysconf("SC_CLK_TCK")
     memory, cpu = 0, 0.0
     for pid in pids:
         try:
-            memory += _memory(pid)
+            memory += _memory(pid, pid == kernel)
             with open(f"/proc/{pid}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
             cpu += (int(fields[11]) + int(fields[12])) / ticks
@@ -107,13 +113,14 @@ class Watchdog(threading.Thread):
     def __init__(self, limits: dict):
         super().__init__(daemon=True)
         self.limits = limits
+        self.kernel = None  # the kernel's process id, once it runs
         self.reason = ""
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(POLL_SECONDS):
             pids = _other_processes()
-            memory, cpu = _usage(pids)
+            memory, cpu = _usage(pids, self.kernel)
             if len(pids) > self.limits["processes"]:
                 self.stop(f"more than {self.limits['processes']} processes")
             elif memory > self.limits["memory_mb"] * 2**20:
@@ -183,8 +190,11 @@ def run_limited(notebook, limits: dict, kernel=None) -> tuple[object, list[str]]
     ``kernel``, when given, makes the kernel manager of an already running kernel (a warm
     one, ``forked_kernel.py``); it is called once the limits are set, so the kernel has
     them too. Otherwise nbclient starts a new kernel."""
-    soft = int(limits["memory_mb"]) * 2**20
-    resource.setrlimit(resource.RLIMIT_DATA, (soft, soft))
+    # The watchdog stops a notebook at its memory limit; the kernel's own limit is a
+    # backstop above it, so that a kernel growing step by step is stopped and reported,
+    # not left to fail an allocation in a thread that cannot survive it.
+    backstop = (int(limits["memory_mb"]) + BACKSTOP_MB) * 2**20
+    resource.setrlimit(resource.RLIMIT_DATA, (backstop, backstop))
     cpu = int(limits["cpu_seconds"])
     resource.setrlimit(resource.RLIMIT_CPU, (cpu + 5, cpu + 10))
     client = NotebookClient(
@@ -204,6 +214,7 @@ def run_limited(notebook, limits: dict, kernel=None) -> tuple[object, list[str]]
     try:
         with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                  stdin=subprocess.DEVNULL):
+            watchdog.kernel = client.km.provisioner.pid
             watchdog.start()
             for index, cell in enumerate(notebook.cells):
                 if watchdog.reason or time.monotonic() > deadline:
