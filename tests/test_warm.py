@@ -26,15 +26,29 @@ pytestmark = [pytest.mark.slow, pytest.mark.grading]
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
+def _coalesced(outputs: list) -> list:
+    """``outputs`` with each run of text on the same stream joined: how a cell's printing
+    is cut into messages depends on timing alone."""
+    joined = []
+    for output in outputs:
+        if (output.get("output_type") == "stream" and joined
+                and joined[-1].get("output_type") == "stream"
+                and joined[-1]["name"] == output["name"]):
+            joined[-1] = {**joined[-1], "text": joined[-1]["text"] + output["text"]}
+        else:
+            joined.append(output)
+    return joined
+
+
 def _outputs(course, assignment: str, student: str) -> list:
     """The executed notebook's cells, as the judge left them: source and outputs, with
-    each widget's random model id left out."""
+    each widget's random model id left out and streams joined."""
     record = executions.record_path(course, assignment, student, assignment)
     notebook = nbformat.reads(json.loads(record.read_text())["notebook"], as_version=4)
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             output.get("data", {}).get(WIDGET, {}).pop("model_id", None)
-    return [(cell.source, cell.get("outputs", [])) for cell in notebook.cells]
+    return [(cell.source, _coalesced(cell.get("outputs", []))) for cell in notebook.cells]
 
 
 @pytest.fixture(scope="module")
