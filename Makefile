@@ -47,12 +47,14 @@ formgrade: $(VENV)/.installed  ## grade written answers in nbgrader's formgrader
 # Debian packages the tests need: bubblewrap (the grading sandbox), Chromium (the browser
 # tests drive it with Playwright; Playwright's own browser download is never used) and
 # PostgreSQL's server (the tests start their own, in a temporary folder; Debian keeps its
-# binaries off PATH, under /usr/lib/postgresql/VERSION/bin).
+# binaries off PATH, under /usr/lib/postgresql/VERSION/bin). fonts-noto-cjk gives the
+# Chinese edition's figures their glyphs (learntools_lite/computer_vision/fonts.py).
 system-packages:
 	@missing=""; \
 	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -112,25 +114,25 @@ test-pythons: $(foreach version,$(EXTRA_PYTHONS),.venv-$(version)/.installed-tes
 build: $(VENV)/.installed-test  ## regenerate exercises/ and solutions/ from course/notebooks
 	$(BIN)/cvcourse build
 
-# The checker's message catalogs (learntools_lite/locale), kept with Babel: extract every
-# string marked _() or N_() into one template and every solution marked S_() into another
-# (the learner edition leaves the solutions' catalog out), merge each into each language's
-# .po (where a translator writes), and compile the .mo files the checker reads.
-CATALOGS := learntools_lite/locale
-DOMAINS := learntools_lite learntools_lite_solutions
-KEYWORDS_learntools_lite := -k _ -k N_
-KEYWORDS_learntools_lite_solutions := --no-default-keywords -k S_
+# The message catalogs, kept with Babel. The checker's (learntools_lite/locale): every string
+# marked _() or N_() (and the figure titles the notebooks write) in one template, every
+# solution marked S_() in another (the learner edition leaves the solutions' catalog out).
+# The notebooks' prose (course/locale): one message per Markdown cell, in notebook order.
+# Each template is merged into each language's .po (where a translator writes), and the .mo
+# files the checker and the build read are compiled from those.
+# $(call catalog,DOMAIN,FOLDER,MAPPING FILE,EXTRACT OPTIONS)
+define catalog
+	$(BIN)/pybabel --quiet extract -F $(3) $(4) --no-location --omit-header -o $(2)/$(1).pot .
+	$(BIN)/pybabel --quiet update -D $(1) -i $(2)/$(1).pot -d $(2) --width 100 \
+		--no-fuzzy-matching --ignore-pot-creation-date
+	$(BIN)/pybabel compile --statistics -D $(1) -d $(2)
+endef
 
-messages: $(VENV)/.installed-test  ## re-extract, update and compile the checker's catalogs
-	@for domain in $(DOMAINS); do \
-		keywords="$(KEYWORDS_learntools_lite)"; \
-		[ $$domain = learntools_lite ] || keywords="$(KEYWORDS_learntools_lite_solutions)"; \
-		$(BIN)/pybabel --quiet extract -F babel.cfg $$keywords --no-location --omit-header \
-			--sort-output -o $(CATALOGS)/$$domain.pot . && \
-		$(BIN)/pybabel --quiet update -D $$domain -i $(CATALOGS)/$$domain.pot -d $(CATALOGS) \
-			--width 100 --no-fuzzy-matching --ignore-pot-creation-date && \
-		$(BIN)/pybabel compile --statistics -D $$domain -d $(CATALOGS) || exit 1; \
-	done
+messages: $(VENV)/.installed-test  ## re-extract, update and compile the message catalogs
+	$(call catalog,learntools_lite,learntools_lite/locale,babel.cfg,-k _ -k N_ --sort-output)
+	$(call catalog,learntools_lite_solutions,learntools_lite/locale,babel.cfg,\
+		--no-default-keywords -k S_ --sort-output)
+	$(call catalog,course,course/locale,course/locale/babel.cfg,)
 
 benchmark: $(VENV)/.installed-test  ## time the notebooks and the checks
 	$(BIN)/python benchmarks/notebooks.py

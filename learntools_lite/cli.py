@@ -235,6 +235,7 @@ def _command(args, extra: list[str]) -> None:
     course = elsewhere.resolve() if elsewhere else root / "course" if root else None
     from .instructor.build import BuildError
     from .instructor.nbgrader_course import CourseError
+    from .instructor.notebook_text import UntranslatedError
     from .instructor.sandbox import SandboxUnavailable
 
     try:
@@ -294,7 +295,7 @@ def _command(args, extra: list[str]) -> None:
             from .instructor.gradebook_copy import copy_gradebook
 
             copy_gradebook(args.source, args.target)
-    except (BuildError, CourseError, SandboxUnavailable) as error:
+    except (BuildError, CourseError, SandboxUnavailable, UntranslatedError) as error:
         raise SystemExit(f"cvcourse: {error}") from None
 
 

@@ -11,8 +11,10 @@ from conftest import REPO
 EX1, EX2, EX3 = "ex1_convolution", "ex2_maximum_pooling", "ex3_global_average_pooling"
 
 
-def release_notebook(assignment: str):
-    return nbformat.read(str(REPO / "exercises" / f"{assignment}.ipynb"), as_version=4)
+def release_notebook(assignment: str, language: str = "en"):
+    """The exercise learners get, in ``language`` (``exercises/`` or ``exercises/LANG/``)."""
+    folder = REPO / "exercises" if language == "en" else REPO / "exercises" / language
+    return nbformat.read(str(folder / f"{assignment}.ipynb"), as_version=4)
 
 
 def solution_answers(assignment: str) -> dict[str, str]:
@@ -22,10 +24,10 @@ def solution_answers(assignment: str) -> dict[str, str]:
             if cell.metadata.get("nbgrader", {}).get("solution")}
 
 
-def submission(assignment: str, answers: dict[str, str], edit=None):
-    """The released notebook with the given answer cells filled in; ``edit`` may change the
-    notebook further (as a student might)."""
-    notebook = release_notebook(assignment)
+def submission(assignment: str, answers: dict[str, str], edit=None, language: str = "en"):
+    """The released notebook (in ``language``) with the given answer cells filled in;
+    ``edit`` may change the notebook further (as a student might)."""
+    notebook = release_notebook(assignment, language)
     for cell in notebook.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in answers:

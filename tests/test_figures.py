@@ -1,12 +1,17 @@
-"""The lessons' figures label numbers; here they are recomputed with TensorFlow and Keras."""
+"""The lessons' figures label numbers; here they are recomputed with TensorFlow and Keras.
+In Chinese, their words are translated and every glyph is drawn."""
+
+import re
 
 import keras
 import matplotlib
+import matplotlib.text
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from learntools_lite.computer_vision import figures, visiontools
+from learntools_lite.computer_vision import figures, fonts, visiontools
+from learntools_lite.core import i18n
 
 matplotlib.use("Agg")
 EDGE = [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]
@@ -81,3 +86,85 @@ def test_the_learned_kernels_figure_shows_the_first_layer_and_its_own_maps():
     np.testing.assert_allclose(maps, base.layers[0](images), atol=1e-5)
     shown = figures.learned_kernels(kernels, maps[0], images[0])
     assert shown == {"kernels": (3, 3, 3, 8), "maps": (64, 64, 8)}
+
+
+# --- In Chinese: every word translated, every glyph drawn ---------------------------------
+
+def _texts(figure) -> list[str]:
+    """Every piece of text a figure draws (titles, labels, legends, annotations)."""
+    return [text.get_text() for text in figure.findobj(matplotlib.text.Text) if text.get_text()]
+
+
+def _drawn(draw, recwarn) -> list[str]:
+    """Draw in Chinese, render the canvas (where a missing glyph warns) and return the texts."""
+    with i18n.speaking("zh-CN"):
+        draw()
+    figure = matplotlib.pyplot.gcf()
+    figure.canvas.draw()
+    missing = [str(w.message) for w in recwarn if "missing from font" in str(w.message)]
+    assert not missing, missing
+    return _texts(figure)
+
+
+def _lesson3_kernels():
+    from learntools_lite.computer_vision.vehicle_dataset import load_vehicle_base, make_dataset
+
+    base = load_vehicle_base()
+    images, _ = make_dataset(1, seed=0)
+    kernels, _biases = base.layers[0].get_weights()
+    figures.learned_kernels(kernels, base.layers[0](images)[0], images[0])
+
+
+CAR_FILTERED = lambda: tf.nn.conv2d(visiontools.read_image("car"),  # noqa: E731
+                                    tf.reshape(tf.constant(EDGE, tf.float32), [3, 3, 1, 1]),
+                                    1, "SAME")
+
+
+@pytest.mark.parametrize("draw, chinese", [
+    (lambda: figures.relu_plot(CAR_FILTERED()), ["过滤后图像的各个值", "负值：变为 0"]),
+    (lambda: figures.sliding_windows(7, 3, 2),
+     ["'SAME'：7 个值，窗口 3，步幅 2 -> 4 个输出", "输出 0"]),
+    (lambda: figures.pipeline_strip(visiontools.read_image("car"), EDGE),
+     ["压缩：最大池化\n(200, 200)"]),
+    (lambda: figures.flatten_or_gap(8, 8, 16, 1), ["1,024 个数", "Dense(1)\n1,025 个参数"]),
+    (_lesson3_kernels, ["卷积核 0", "红色", "ReLU 特征图"]),
+], ids=["relu", "windows", "pipeline", "flatten-or-gap", "learned-kernels"])
+def test_every_figure_speaks_chinese_with_every_glyph_drawn(draw, chinese, recwarn):
+    texts = _drawn(draw, recwarn)
+    for text in chinese:
+        assert text in texts, texts
+    prose = [text for text in texts if re.search(r"[A-Za-z]{3,}", text) and "$" not in text
+             and not re.search(r"[\u3400-\u9fff]", text)]
+    assert set(prose) <= {"ReLU(x) = max(0, x)", "Flatten", "Global\nAvgPool2D"}
+
+
+def test_a_title_the_course_writes_is_translated_and_a_variables_name_is_not(recwarn):
+    _drawn(lambda: visiontools.show_images([visiontools.read_image("car")] * 2,
+                                           ["our car", "image_filter"]), recwarn)
+    titles = [ax.get_title() for ax in matplotlib.pyplot.gcf().axes]
+    assert titles == [i18n_text("our car"), "image_filter"]
+    assert re.search(r"[\u3400-\u9fff]", titles[0])
+
+
+def i18n_text(english: str) -> str:
+    with i18n.speaking("zh-CN"):
+        return i18n._(english)
+
+
+def test_a_missing_font_would_be_caught(recwarn):
+    """The glyph check itself: with the CJK font taken away, Chinese warns."""
+    families = matplotlib.rcParams["font.family"]
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
+    try:
+        figure, ax = matplotlib.pyplot.subplots()
+        ax.set_title("卷积")
+        figure.canvas.draw()
+    finally:
+        matplotlib.rcParams["font.family"] = families
+    assert any("missing from font" in str(w.message) for w in recwarn)
+
+
+def test_the_cjk_font_follows_the_default_one():
+    assert fonts.use_cjk_fallback()
+    assert matplotlib.rcParams["font.family"][-1] == fonts.CJK_FAMILY
+    assert matplotlib.rcParams["font.family"].count(fonts.CJK_FAMILY) == 1

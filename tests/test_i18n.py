@@ -7,6 +7,7 @@ import gettext
 import re
 import string
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -21,17 +22,33 @@ from conftest import REPO
 from learntools_lite.core import Question, Status, ____, binder, i18n
 from learntools_lite.core.feedback import for_outcome
 from learntools_lite.core.i18n import UnknownLanguage
+from learntools_lite.instructor import notebook_text
 
 CATALOGS = REPO / "learntools_lite" / "locale"
 GLOSSARY = REPO / "course" / "locale" / "glossary.tsv"
 LANGUAGES = [name for name in i18n.LANGUAGES if name != i18n.ENGLISH]
-# Each catalog and the markers whose strings it holds (make messages' keywords).
-DOMAINS = {i18n.DOMAIN: {"_": None, "N_": None}, i18n.SOLUTIONS_DOMAIN: {"S_": None}}
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A catalog as make messages keeps it: its folder, mapping file and keywords."""
+
+    folder: Path
+    mapping: Path
+    keywords: dict
+
+
+DOMAINS = {
+    i18n.DOMAIN: Domain(CATALOGS, REPO / "babel.cfg", {"_": None, "N_": None}),
+    i18n.SOLUTIONS_DOMAIN: Domain(CATALOGS, REPO / "babel.cfg", {"S_": None}),
+    notebook_text.DOMAIN: Domain(REPO / "course" / "locale",
+                                 REPO / "course" / "locale" / "babel.cfg", {}),
+}
 BOTH = [(language, domain) for language in LANGUAGES for domain in DOMAINS]
 
 
 def po_path(language: str, domain: str = i18n.DOMAIN) -> Path:
-    return CATALOGS / i18n.LANGUAGES[language] / "LC_MESSAGES" / f"{domain}.po"
+    return DOMAINS[domain].folder / i18n.LANGUAGES[language] / "LC_MESSAGES" / f"{domain}.po"
 
 
 def read_catalog(path: Path):
@@ -58,15 +75,16 @@ def code(text: str) -> Counter:
 # --- The catalogs ----------------------------------------------------------------------------
 
 def template(domain: str) -> set[str]:
-    return {message.id for message in read_catalog(CATALOGS / f"{domain}.pot") if message.id}
+    path = DOMAINS[domain].folder / f"{domain}.pot"
+    return {message.id for message in read_catalog(path) if message.id}
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_the_template_holds_every_marked_message_of_the_source(domain):
-    with (REPO / "babel.cfg").open() as config:
+    with DOMAINS[domain].mapping.open() as config:
         method_map, options_map = parse_mapping_cfg(config)
     found = {message for _, _, message, _, _ in extract_from_dir(
-        str(REPO), method_map, options_map, keywords=DOMAINS[domain])}
+        str(REPO), method_map, options_map, keywords=DOMAINS[domain].keywords)}
     assert found == template(domain), "run `make messages`"
     assert len(found) >= 4
 
@@ -74,9 +92,10 @@ def test_the_template_holds_every_marked_message_of_the_source(domain):
 def test_solutions_are_in_their_own_catalog_only():
     solutions = template(i18n.SOLUTIONS_DOMAIN)
     assert not solutions & template(i18n.DOMAIN)
-    from learntools_lite.computer_vision import ex1
+    from learntools_lite.computer_vision import ex1, ex2, ex3
 
-    assert {q.problem.solution for q in (ex1.q_1, ex1.q_2, ex1.q_3, ex1.q_4)} == solutions
+    assert {question.problem.solution for module in (ex1, ex2, ex3)
+            for question in vars(module).values() if isinstance(question, Question)} == solutions
 
 
 @pytest.mark.parametrize("language, domain", BOTH)
@@ -95,6 +114,29 @@ def test_translations_keep_placeholders_code_and_paragraphs(language):
         assert code(translated) == code(english), english
         assert translated.count("\n\n") == english.count("\n\n"), english
         assert translated.count("____") == english.count("____"), english
+
+
+def markdown_structure(text: str) -> dict:
+    """What a translation of a notebook's Markdown keeps: the headings' levels, the list
+    items and table rows, the formulas, the links' and images' targets, the HTML tags."""
+    prose_lines = re.sub(r"```.*?```", "", text, flags=re.S).splitlines()
+    return {
+        "headings": [re.match(r"#+", line).group() for line in prose_lines
+                     if re.match(r"#+ ", line)],
+        "items": sum(bool(re.match(r"\s*([-*+]|\d+\.) ", line)) for line in prose_lines),
+        "rows": sum(line.lstrip().startswith("|") for line in prose_lines),
+        "formulas": Counter(re.findall(r"\$\$.*?\$\$|\$[^$]+\$", text, flags=re.S)),
+        "targets": Counter(re.findall(r"\]\(([^)]*)\)", text)),
+        "tags": Counter(re.findall(r"</?[a-zA-Z][^>]*>", prose(text))),
+    }
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_notebook_prose_keeps_its_markdown_structure(language):
+    cells = entries(language, (notebook_text.DOMAIN,))
+    assert len(cells) >= 60
+    for english, translated in cells.items():
+        assert markdown_structure(translated) == markdown_structure(english), english[:60]
 
 
 CJK = r"[\u3400-\u9fff]"
@@ -143,6 +185,27 @@ def test_the_compiled_catalog_is_its_po_file(language, domain):
         messages = dict(gettext.GNUTranslations(file)._catalog)
     messages.pop("", None)  # the header
     assert messages == entries(language, (domain,)), "run `make messages`"
+
+
+@pytest.mark.parametrize("joined, shown", [
+    ("形状不对。 请重新运行设置单元格。", "形状不对。请重新运行设置单元格。"),
+    ("真的吗？  是的！ 好；  再来", "真的吗？是的！好；再来"),
+    ("The shape is wrong. Re-run the set-up cell.", "The shape is wrong. Re-run the set-up cell."),
+    ("结尾。 \n下一段", "结尾。 \n下一段"),
+])
+def test_sentences_joined_for_english_lose_the_space_after_a_full_width_stop(joined, shown):
+    from learntools_lite.core.outcome import incorrect
+
+    assert incorrect(joined).message == shown
+
+
+def test_names_are_listed_in_the_learners_language(english_again):
+    from learntools_lite.core.values import listed
+
+    assert [listed(names) for names in (["a"], ["a", "b"], ["a", "b", "c"])] == [
+        "`a`", "`a` and `b`", "`a`, `b` and `c`"]
+    with i18n.speaking("zh-CN"):
+        assert listed(["a", "b"]) == "`a` 和 `b`"
 
 
 # --- Choosing the language -------------------------------------------------------------------

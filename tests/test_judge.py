@@ -548,6 +548,20 @@ def test_the_judge_reads_the_language_the_notebook_was_bound_in(arguments, langu
     assert judge.language_of(notebook) == language
 
 
+@pytest.mark.parametrize("metadata, arguments, language", [
+    ({"cvcourse": {"lang": "zh-CN"}}, "globals()", "zh-CN"),
+    ({"cvcourse": {"lang": "zh-CN"}}, "globals(), lang='en'", "en"),
+    ({"cvcourse": {"lang": "en"}}, "globals(), lang='zh-CN'", "zh-CN"),
+    ({"cvcourse": {"lang": "klingon"}}, "globals()", "en"),
+    ({"cvcourse": {"lang": ["zh-CN"]}}, "globals()", "en"),
+    ({"cvcourse": "zh-CN"}, "globals()", "en"),
+    ({}, "globals()", "en")])
+def test_without_a_bound_language_the_metadata_the_build_wrote_decides(metadata, arguments,
+                                                                        language):
+    notebook = new_notebook(cells=[setup_cell(arguments), graded_cell()], metadata=metadata)
+    assert judge.language_of(notebook) == language
+
+
 def test_a_chinese_submission_gets_its_verdicts_in_chinese(record):
     notebook, judgements = judged(
         setup_cell("globals(), lang='zh-CN'"), graded_cell("q_1", outputs=[]),

@@ -10,6 +10,7 @@ import pytest
 from ipywidgets import Button, HBox, IntSlider, Label, Output
 
 from learntools_lite.computer_vision import pooling, widgets
+from learntools_lite.core import i18n
 
 
 @pytest.fixture
@@ -140,3 +141,23 @@ def test_redraws_leave_no_open_figures(widget):
 def test_an_unknown_mode_is_refused_at_once():
     with pytest.raises(ValueError, match="'max' or 'avg'"):
         widgets.translation_widget(mode="min")
+
+
+def test_in_chinese_the_labels_the_readout_and_the_titles_are_translated(recwarn):
+    with i18n.speaking("zh-CN"):
+        made = widgets.translation_widget(seed=0)
+        made.dx.value = 1
+    try:
+        dx, dy, poolings, row, _output = made.children
+        button, readout = row.children
+        assert [dx.description, dy.description, poolings.description] == ["dx", "dy", "池化次数"]
+        assert button.description == "随机平移"
+        assert readout.value.startswith("平移 (1, 0)，经过 1 次池化（2 x 2 的块，输出 ")
+        assert "个像素中有" in readout.value
+        made.figure.canvas.draw()
+        titles = [ax.get_title() for ax in made.figure.axes]
+        assert titles[0] == "平移 dx=1, dy=0" and titles[1] == "经过 1 次 max 池化后"
+        assert titles[2].startswith("变化：") and titles[2].endswith("个像素")
+        assert not [w for w in recwarn if "missing from font" in str(w.message)]
+    finally:
+        made.close()

@@ -19,6 +19,7 @@ import tensorflow as tf
 
 from ..core import CodingProblem, Mistake, Question, Tolerance, ____
 from ..core.capture import Call
+from ..core.i18n import N_, S_, _
 from ..core.outcome import incorrect
 from ..core.problem import error_says
 from ..core.trials import function_calls
@@ -45,14 +46,17 @@ def pool(x: np.ndarray, window: int, stride: int, padding: str = "SAME",
     return op(tf.constant(x, tf.float64), window, stride, padding).numpy()
 
 
+SETUP_AGAIN = N_("Re-run the set-up cell to get it back.")
+
+
 def condense(image_detect: np.ndarray) -> np.ndarray:
     """The expected ``image_condense``: 2 x 2 max pooling, stride 2, SAME padding."""
     if image_detect.ndim != 4:
         raise Verdict(incorrect(
-            f"`image_detect` should be a batch of images of shape `[1, height, width, 1]`, "
-            f"but its shape is `{image_detect.shape}`. Re-run the set-up cell to get it back."
-        ))
-    informative(image_detect, "image_detect", "Re-run the set-up cell to get it back.")
+            _("`image_detect` should be a batch of images of shape `[1, height, width, 1]`, "
+              "but its shape is `{shape}`.").format(shape=image_detect.shape)
+            + " " + _(SETUP_AGAIN)))
+    informative(image_detect, "image_detect", _(SETUP_AGAIN))
     return pool(image_detect, 2, 2)
 
 
@@ -77,13 +81,13 @@ CONDENSE = CodingProblem(
     inputs=("image_detect", "image_filter", "image"),
     expected=lambda image_detect: condense(image_detect),
     hints=(
-        "Maximum pooling looks at each 2 x 2 block of `image_detect` and keeps its largest "
-        "value. In `tf.nn.pool`, `window_shape` is the size of the block, as a pair "
-        "(height, width).",
-        "`pooling_type` is a string in capitals: `'MAX'` for maximum pooling "
-        "(`'AVG'` would average instead).",
+        N_("Maximum pooling looks at each 2 x 2 block of `image_detect` and keeps its largest "
+           "value. In `tf.nn.pool`, `window_shape` is the size of the block, as a pair "
+           "(height, width)."),
+        N_("`pooling_type` is a string in capitals: `'MAX'` for maximum pooling "
+           "(`'AVG'` would average instead)."),
     ),
-    solution="""```python
+    solution=S_("""```python
 image_condense = tf.nn.pool(
     input=image_detect,
     window_shape=(2, 2),
@@ -94,75 +98,80 @@ image_condense = tf.nn.pool(
 ```
 `tf.nn.max_pool2d(image_detect, ksize=2, strides=2, padding='SAME')` and the Keras layer
 `keras.layers.MaxPool2D(pool_size=2, padding='same')(image_detect)` give the same result.
-With `padding='VALID'` it is the same too, because 398 is even: no block runs past the edge.""",
+With `padding='VALID'` it is the same too, because 398 is even: no block runs past the edge."""),
     mistakes=(
         Mistake("pooled-filter",
                 lambda answer, image_filter: _pooled_like(answer, image_filter, 2, 2),
-                "`image_condense` has negative values: it is the pooled `image_filter`. "
-                "Pool the detected image `image_detect` (after ReLU), which has none."),
+                N_("`image_condense` has negative values: it is the pooled `image_filter`. "
+                   "Pool the detected image `image_detect` (after ReLU), which has none.")),
         Mistake("pooled-image", lambda answer, image: _pooled_like(answer, image, 2, 2),
-                "`image_condense` is the pooled `image`, the original picture. Pool "
-                "`image_detect`, the picture after the filter and detect steps."),
+                N_("`image_condense` is the pooled `image`, the original picture. Pool "
+                   "`image_detect`, the picture after the filter and detect steps.")),
         Mistake("average-pooling",
                 lambda answer, image_detect: _pooled_like(answer, image_detect, 2, 2, "AVG"),
-                "`image_condense` holds the *average* of each 2 x 2 block, not its maximum. "
-                "Use `pooling_type='MAX'`."),
+                N_("`image_condense` holds the *average* of each 2 x 2 block, not its maximum. "
+                   "Use `pooling_type='MAX'`.")),
         Mistake("window-3x3", lambda answer, image_detect: _pooled_like(answer, image_detect, 3, 2),
-                "`image_condense` takes the maximum over 3 x 3 blocks. The question asks for "
-                "a 2 x 2 window: `window_shape=(2, 2)`."),
+                N_("`image_condense` takes the maximum over 3 x 3 blocks. The question asks for "
+                   "a 2 x 2 window: `window_shape=(2, 2)`.")),
         Mistake("window-1x1", lambda answer, image_detect: _pooled_like(answer, image_detect, 1, 2),
-                "`image_condense` is every second pixel of `image_detect`: with a 1 x 1 "
-                "window each 'block' is a single pixel, so the stride just skips pixels and "
-                "nothing is pooled. Use `window_shape=(2, 2)`."),
+                N_("`image_condense` is every second pixel of `image_detect`: with a 1 x 1 "
+                   "window each 'block' is a single pixel, so the stride just skips pixels and "
+                   "nothing is pooled. Use `window_shape=(2, 2)`.")),
         Mistake("stride-1", lambda answer, image_detect: _pooled_like(answer, image_detect, 2, 1),
-                lambda answer: f"`image_condense` has shape `{answer.shape}`, nearly the size "
-                "of `image_detect`: the 2 x 2 window moved one pixel at a time "
-                "(stride 1). Use `strides=(2, 2)` so the blocks do not overlap and the image "
-                "is condensed to half its size."),
+                lambda answer: _("`image_condense` has shape `{shape}`, nearly the size "
+                                 "of `image_detect`: the 2 x 2 window moved one pixel at a time "
+                                 "(stride 1). Use `strides=(2, 2)` so the blocks do not overlap "
+                                 "and the image is condensed to half its size.").format(
+                                     shape=answer.shape)),
         Mistake("squeezed",
                 lambda answer, expected: close(answer, expected["image_condense"][0, :, :, 0]),
-                lambda expected: f"`image_condense` has the right values but shape "
-                f"`{expected['image_condense'].shape[1:3]}`: the batch and channel axes were "
-                f"squeezed away. Keep the shape `{expected['image_condense'].shape}` that "
-                "`tf.nn.pool` returns."),
+                lambda expected: _("`image_condense` has the right values but shape "
+                                   "`{shape}`: the batch and channel axes were squeezed away. "
+                                   "Keep the shape `{expected}` that `tf.nn.pool` "
+                                   "returns.").format(
+                                       shape=expected["image_condense"].shape[1:3],
+                                       expected=expected["image_condense"].shape)),
         Mistake("transposed",
                 lambda answer, expected: close(answer,
                                                expected["image_condense"].transpose(0, 2, 1, 3)),
-                "`image_condense` is transposed: its rows are the columns of the expected "
-                "result. Pool `image_detect` as it is, without swapping its axes."),
+                N_("`image_condense` is transposed: its rows are the columns of the expected "
+                   "result. Pool `image_detect` as it is, without swapping its axes.")),
         Mistake("channels-first",
                 lambda answer, expected: close(answer,
                                                expected["image_condense"].transpose(0, 3, 1, 2)),
-                lambda answer: f"`image_condense` has the right values but shape "
-                f"`{answer.shape}`, with channels first. TensorFlow keeps channels last: "
-                "`[batch, height, width, channels]`; do not transpose the result."),
+                lambda answer: _("`image_condense` has the right values but shape "
+                                 "`{shape}`, with channels first. TensorFlow keeps channels "
+                                 "last: `[batch, height, width, channels]`; do not transpose "
+                                 "the result.").format(shape=answer.shape)),
         Mistake("reshaped", lambda answer, expected: answer.shape != expected["image_condense"]
                 .shape and answer.size == expected["image_condense"].size,
-                lambda answer, expected: f"`image_condense` holds the right number of values "
-                f"but has shape `{answer.shape}` instead of "
-                f"`{expected['image_condense'].shape}`. Do not reshape "
-                "the result of the pooling."),
+                lambda answer, expected: _("`image_condense` holds the right number of values "
+                                           "but has shape `{shape}` instead of `{expected}`. "
+                                           "Do not reshape the result of the pooling.").format(
+                                               shape=answer.shape,
+                                               expected=expected["image_condense"].shape)),
     ),
     errors=(
         Mistake("pooling-type-spelling", error_says("pooling is not supported"),
-                "`pooling_type` must be `'MAX'` or `'AVG'`, in capitals. For maximum "
-                "pooling write `pooling_type='MAX'`."),
+                N_("`pooling_type` must be `'MAX'` or `'AVG'`, in capitals. For maximum "
+                   "pooling write `pooling_type='MAX'`.")),
         Mistake("padding-lower-case", error_says("attr 'padding'"),
-                "`padding` must be written in capitals: `padding='SAME'`."),
+                N_("`padding` must be written in capitals: `padding='SAME'`.")),
         Mistake("window-not-pair", error_says("has no len()"),
-                "`tf.nn.pool` wants `window_shape` as a pair, one size for the height and "
-                "one for the width: `window_shape=(2, 2)`."),
+                N_("`tf.nn.pool` wants `window_shape` as a pair, one size for the height and "
+                   "one for the width: `window_shape=(2, 2)`.")),
         Mistake("input-not-4d", error_says("must have rank 4"),
-                "`tf.nn.pool` wants `input` as a batch of images, "
-                "`[batch, height, width, channels]`. Pass `image_detect` as it is, without "
-                "indexing or squeezing it."),
+                N_("`tf.nn.pool` wants `input` as a batch of images, "
+                   "`[batch, height, width, channels]`. Pass `image_detect` as it is, without "
+                   "indexing or squeezing it.")),
         Mistake("window-wrong-length", error_says("must have rank"),
-                "`window_shape` needs exactly two numbers, (height, width), as `tf.nn.pool` "
-                "counts them to decide how many axes to pool: `window_shape=(2, 2)`."),
+                N_("`window_shape` needs exactly two numbers, (height, width), as `tf.nn.pool` "
+                   "counts them to decide how many axes to pool: `window_shape=(2, 2)`.")),
         Mistake("window-below-stride", error_says("`strides` > `window_shape`"),
-                "the window is smaller than the stride, so some pixels would never be looked "
-                "at (with a 1 x 1 window nothing is pooled at all). Use "
-                "`window_shape=(2, 2)` with `strides=(2, 2)`."),
+                N_("the window is smaller than the stride, so some pixels would never be looked "
+                   "at (with a 1 x 1 window nothing is pooled at all). Use "
+                   "`window_shape=(2, 2)` with `strides=(2, 2)`.")),
     ),
 )
 
@@ -182,8 +191,17 @@ def _changed_after(count) -> int:
     return pooling.compare_shift(None, *SHIFT, int(count)).changed
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def _plural(count: int, one: str, many: str) -> str:
+    """``count`` with its word: ``one`` or ``many``, N_()-marked templates of ``{count}``."""
+    return _(one if count == 1 else many).format(count=count)
+
+
+def _poolings(count: int) -> str:
+    return _plural(count, N_("{count} pooling"), N_("{count} poolings"))
+
+
+def _pixels(count: int) -> str:
+    return _plural(count, N_("{count} pixel"), N_("{count} pixels"))
 
 
 INVARIANCE = CodingProblem(
@@ -191,12 +209,12 @@ INVARIANCE = CodingProblem(
     expected=poolings_for_shift,
     tolerance=Tolerance(atol=1e-9, rtol=0),
     hints=(
-        "In the widget, set `dx` and `dy` to 1, then raise `poolings` from 1 and watch the "
-        "readout: it says when the pooled circle is identical to the unshifted one.",
-        "Without the widget: `pooling.shift_vanishes(1, 1, n)` is `True` when the shift "
-        "has vanished after `n` poolings. Try `n` = 1, 2, 3, ...",
+        N_("In the widget, set `dx` and `dy` to 1, then raise `poolings` from 1 and watch the "
+           "readout: it says when the pooled circle is identical to the unshifted one."),
+        N_("Without the widget: `pooling.shift_vanishes(1, 1, n)` is `True` when the shift "
+           "has vanished after `n` poolings. Try `n` = 1, 2, 3, ..."),
     ),
-    solution="""```python
+    solution=S_("""```python
 poolings_needed = 3
 # or, computed:
 poolings_needed = next(n for n in range(1, 6) if pooling.shift_vanishes(1, 1, n))
@@ -210,30 +228,34 @@ and a shift of 8 pixels along both axes still shows after 5.
 This invariance is approximate: whether a shift vanishes depends on where the edges lie
 relative to the block grid, so a shift that pushes an edge across a block border shows up
 even after many poolings. A network stacks pooling with many learned layers, and it is the
-combination that makes its features tolerant of small shifts.""",
+combination that makes its features tolerant of small shifts."""),
     mistakes=(
         Mistake("not-one-number", lambda answer: answer.ndim != 0,
-                lambda answer: f"`poolings_needed` should be one whole number, not an array "
-                f"or a list (it has shape `{answer.shape}`)."),
+                lambda answer: _("`poolings_needed` should be one whole number, not an array "
+                                 "or a list (it has shape `{shape}`).").format(
+                                     shape=answer.shape)),
         Mistake("not-whole", lambda answer: answer != np.round(answer),
-                lambda answer: f"`poolings_needed` is `{float(answer):g}`, but a number of "
-                "poolings is a whole number."),
+                lambda answer: _("`poolings_needed` is `{value}`, but a number of "
+                                 "poolings is a whole number.").format(
+                                     value=f"{float(answer):g}")),
         Mistake("out-of-range", lambda answer: not 0 <= answer <= pooling.MOST_POOLINGS,
-                lambda answer: f"`poolings_needed` is `{float(answer):g}`; the answer is "
-                f"between 0 and {pooling.MOST_POOLINGS} (the widget's `poolings` range)."),
+                lambda answer: _("`poolings_needed` is `{value}`; the answer is "
+                                 "between 0 and {most} (the widget's `poolings` range).").format(
+                                     value=f"{float(answer):g}", most=pooling.MOST_POOLINGS)),
         Mistake("zero-poolings", lambda answer: answer == 0,
-                lambda: f"Without any pooling, the circle shifted by {SHIFT} differs from "
-                f"the unshifted one in {pooling.compare_shift(None, *SHIFT, 0).changed} "
-                "pixels: a shift always changes the picture itself. How many poolings "
-                "does it take to hide it?"),
+                lambda: _("Without any pooling, the circle shifted by {shift} differs from "
+                          "the unshifted one in {changed} pixels: a shift always changes the "
+                          "picture itself. How many poolings does it take to hide it?").format(
+                              shift=SHIFT, changed=pooling.compare_shift(None, *SHIFT, 0).changed)),
         Mistake("too-few", lambda answer, expected: answer < expected["poolings_needed"],
-                lambda answer: f"After {_plural(int(answer), 'pooling')} the shifted "
-                f"circle's result still differs from the unshifted one in "
-                f"{_plural(_changed_after(answer), 'pixel')}. Try more poolings."),
+                lambda answer: _("After {poolings} the shifted circle's result still differs "
+                                 "from the unshifted one in {pixels}. Try more poolings.").format(
+                                     poolings=_poolings(int(answer)),
+                                     pixels=_pixels(_changed_after(answer)))),
         Mistake("too-many", lambda answer, expected: answer > expected["poolings_needed"],
-                lambda answer: f"After {_plural(int(answer), 'pooling')} the shift has "
-                "indeed vanished, but it has vanished already after fewer. Find the "
-                "smallest number."),
+                lambda answer: _("After {poolings} the shift has indeed vanished, but it has "
+                                 "vanished already after fewer. Find the smallest "
+                                 "number.").format(poolings=_poolings(int(answer)))),
     ),
 )
 
@@ -256,17 +278,17 @@ POOL2D = CodingProblem(
                                           (np.zeros((2, 2)), 2),
                                           {"stride": None, "mode": "max"})),
     hints=(
-        "With VALID padding a window must fit entirely inside `X`. Along the height, windows "
-        "start at rows 0, sh, 2*sh, ... and the last one must end by row H, so there are "
-        "`(H - ph) // sh + 1` of them. The same goes for the width.",
-        "Loop over the output positions `i`, `j`; the window is "
-        "`X[i*sh : i*sh + ph, j*sw : j*sw + pw]`. Reduce it over its first two axes only, "
-        "`window.max(axis=(0, 1))` or `window.mean(axis=(0, 1))`, so that each channel is "
-        "pooled on its own.",
-        "Write the results into a new array, e.g. `np.zeros((out_h, out_w) + X.shape[2:])`, "
-        "and do not change `X` itself. Finish with `return`.",
+        N_("With VALID padding a window must fit entirely inside `X`. Along the height, windows "
+           "start at rows 0, sh, 2*sh, ... and the last one must end by row H, so there are "
+           "`(H - ph) // sh + 1` of them. The same goes for the width."),
+        N_("Loop over the output positions `i`, `j`; the window is "
+           "`X[i*sh : i*sh + ph, j*sw : j*sw + pw]`. Reduce it over its first two axes only, "
+           "`window.max(axis=(0, 1))` or `window.mean(axis=(0, 1))`, so that each channel is "
+           "pooled on its own."),
+        N_("Write the results into a new array, e.g. `np.zeros((out_h, out_w) + X.shape[2:])`, "
+           "and do not change `X` itself. Finish with `return`."),
     ),
-    solution="""```python
+    solution=S_("""```python
 def pool2d(X, pool_size, stride=None, mode='max'):
     X = np.asarray(X)
     ph, pw = (pool_size, pool_size) if np.ndim(pool_size) == 0 else pool_size
@@ -285,15 +307,16 @@ def pool2d(X, pool_size, stride=None, mode='max'):
 ```
 Without the loops, NumPy can cut out every window at once:
 `np.lib.stride_tricks.sliding_window_view(X, (ph, pw), axis=(0, 1))[::sh, ::sw]` has shape
-`(out_h, out_w, ..., ph, pw)`; reduce it over its last two axes.""",
+`(out_h, out_w, ..., ph, pw)`; reduce it over its last two axes."""),
     mistakes=(
         *function_mistakes(CASES, "pool2d(X, pool_size, stride=..., mode=...)",
                            "def pool2d(X, pool_size, stride=None, mode='max'):"),
         on_first_trial("size-off-by-one", CASES, cases_.size_off_by_one, lambda t:
-                    f"For {t.case.where}, the result has shape `{t.result.shape}`, but "
-                    f"VALID pooling gives `{t.case.expected().shape}`. Only windows that "
-                    "fit entirely inside `X` count: along the height there are "
-                    "`(H - ph) // sh + 1` of them, and likewise along the width."),
+                    _("For {where}, the result has shape `{shape}`, but VALID pooling gives "
+                      "`{expected}`. Only windows that fit entirely inside `X` count: along "
+                      "the height there are `(H - ph) // sh + 1` of them, and likewise along "
+                      "the width.").format(where=t.case.where, shape=t.result.shape,
+                                           expected=t.case.expected().shape)),
         other_difference(CASES),
     ),
 )
@@ -315,19 +338,19 @@ AVERAGE_OR_MAX = CodingProblem(
     expected=still_different,
     tolerance=Tolerance(atol=0, rtol=0),
     hints=(
-        "Run `widgets.translation_widget(mode='avg')` (or "
-        "`pooling.invariance_table([(1, 1)], mode='avg')`) and shift the circle by one "
-        "pixel. Does the change ever disappear?",
-        "`pooling.compare_shift(None, 1, 1, 5, mode='avg').changed` counts the pooled pixels "
-        "that differ after five average poolings. Which question does each pooling answer "
-        "about a block: \"is the circle anywhere in it?\" or \"how much of the block does the "
-        "circle cover?\"",
+        N_("Run `widgets.translation_widget(mode='avg')` (or "
+           "`pooling.invariance_table([(1, 1)], mode='avg')`) and shift the circle by one "
+           "pixel. Does the change ever disappear?"),
+        N_("`pooling.compare_shift(None, 1, 1, 5, mode='avg').changed` counts the pooled pixels "
+           "that differ after five average poolings. Which question does each pooling answer "
+           "about a block: \"is the circle anywhere in it?\" or \"how much of the block does "
+           "the circle cover?\""),
     ),
-    solution="""```python
+    solution=S_("""```python
 pixels_still_different = pooling.compare_shift(None, 1, 1, 5, mode='avg').changed  # 4
 ```
-After five average poolings the result is 2 x 2, and all 4 of its pixels still differ.""",
-    written="""With average pooling the one-pixel shift of the circle never disappears:
+After five average poolings the result is 2 x 2, and all 4 of its pixels still differ."""),
+    written=N_("""With average pooling the one-pixel shift of the circle never disappears:
 after five poolings all 4 pixels of the 2 x 2 result still differ, if only by about 0.02.
 Maximum pooling asks whether a feature is *anywhere* in a block, and a small shift rarely
 changes that answer.
@@ -337,32 +360,32 @@ that a little; larger blocks only make the change smaller.
 That is why convolutional networks condense with maximum pooling between their
 convolutional layers: it keeps the strongest detections and forgets exactly where they were.
 Average pooling is still useful where the amount matters, for example global average
-pooling, which averages each of the base's feature maps into one number for the head.""",
+pooling, which averages each of the base's feature maps into one number for the head."""),
     mistakes=(
         Mistake("not-one-number", lambda answer: answer.ndim != 0,
-                "`pixels_still_different` should be one whole number, a count of pixels."),
+                N_("`pixels_still_different` should be one whole number, a count of pixels.")),
         Mistake("size-not-count", lambda answer: 0 < answer < 1,
-                "`pixels_still_different` looks like the *size* of the change (the pooled "
-                "values differ by only about 0.02). Count the pixels that differ instead: "
-                "`.changed`."),
+                N_("`pixels_still_different` looks like the *size* of the change (the pooled "
+                   "values differ by only about 0.02). Count the pixels that differ instead: "
+                   "`.changed`.")),
         Mistake("not-whole", lambda answer: answer != np.round(answer),
-                "`pixels_still_different` is not a whole number; a count of pixels is."),
+                N_("`pixels_still_different` is not a whole number; a count of pixels is.")),
         Mistake("max-pooling-answer", lambda answer: answer == 0,
-                "0 is what *maximum* pooling gives: with it, the one-pixel shift vanishes "
-                "after three poolings. Use average pooling (`mode='avg'`)."),
+                N_("0 is what *maximum* pooling gives: with it, the one-pixel shift vanishes "
+                   "after three poolings. Use average pooling (`mode='avg'`).")),
         Mistake("poolings-not-pixels",
                 lambda answer: answer == pooling.poolings_to_vanish(*AVERAGE_SHIFT),
-                "That is the number of max *poolings* question 2 asked for. This question "
-                "asks how many *pixels* of the average-pooled result still differ after five "
-                "poolings."),
+                N_("That is the number of max *poolings* question 2 asked for. This question "
+                   "asks how many *pixels* of the average-pooled result still differ after five "
+                   "poolings.")),
         Mistake("after-one-pooling",
                 lambda answer: answer == pooling.compare_shift(
                     None, *AVERAGE_SHIFT, 1, mode="avg").changed,
-                "That is the count after *one* average pooling. Raise `poolings` to 5."),
+                N_("That is the count after *one* average pooling. Raise `poolings` to 5.")),
         Mistake("more-than-there-are",
                 lambda answer, expected: answer > expected["pixels_still_different"],
-                "After five 2 x 2 poolings the 64 x 64 picture is only 2 x 2: at most 4 "
-                "pixels can differ."),
+                N_("After five 2 x 2 poolings the 64 x 64 picture is only 2 x 2: at most 4 "
+                   "pixels can differ.")),
     ),
 )
 
@@ -392,86 +415,90 @@ SHAPES = CodingProblem(
     expected=lambda: SHAPES_EXPECTED,
     tolerance=Tolerance(atol=0, rtol=0),
     hints=(
-        "Along one side: 'VALID' counts the windows that fit whole, (n - k) // s + 1; "
-        "'SAME' counts one window per stride, rounding up, ceil(n / s), whatever the window "
-        "size. A `Conv2D` layer has one k x k kernel per input channel for each of its "
-        "kernels, plus one bias per kernel.",
-        "`conv_side = (400 - 3) // 2 + 1`, `pooled_side = int(np.ceil(398 / 2))`, and "
-        "`conv_parameters = (3 * 3 * 3 + 1) * 8`: an RGB image has 3 channels, and each of "
-        "the 8 kernels has a bias.",
+        N_("Along one side: 'VALID' counts the windows that fit whole, (n - k) // s + 1; "
+           "'SAME' counts one window per stride, rounding up, ceil(n / s), whatever the window "
+           "size. A `Conv2D` layer has one k x k kernel per input channel for each of its "
+           "kernels, plus one bias per kernel."),
+        N_("`conv_side = (400 - 3) // 2 + 1`, `pooled_side = int(np.ceil(398 / 2))`, and "
+           "`conv_parameters = (3 * 3 * 3 + 1) * 8`: an RGB image has 3 channels, and each of "
+           "the 8 kernels has a bias."),
     ),
-    solution="""```python
+    solution=S_("""```python
 conv_side = (400 - 3) // 2 + 1  # 'VALID': the windows that fit whole, 199
 pooled_side = int(np.ceil(398 / 2))  # 'SAME': one window per stride, rounded up, 199
 conv_parameters = (3 * 3 * 3 + 1) * 8  # 8 kernels of 3 x 3 x 3 weights and a bias, 224
 ```
 Both sides come out at 199 by different rules: 'VALID' loses the windows that would hang over
 the border, 'SAME' keeps them and pads. Keras agrees: `keras.layers.Conv2D(8, 3).count_params()`
-after building it on `(None, 400, 400, 3)` is 224.""",
+after building it on `(None, 400, 400, 3)` is 224."""),
     mistakes=(
         *whole_number_mistakes(
-            "a size or a count",
-            "A side is a number of windows: 'VALID' rounds (n - k) / s *down* before adding "
-            "the first window, 'SAME' rounds n / s *up*; a parameter count is whole too.",
+            N_("a size or a count"),
+            N_("A side is a number of windows: 'VALID' rounds (n - k) / s *down* before adding "
+               "the first window, 'SAME' rounds n / s *up*; a parameter count is whole too."),
             fraction_id="not-rounded"),
         Mistake("same-rule-for-valid",
                 lambda conv_side: conv_side == CONV_IF_SAME,
-                f"`conv_side` is {CONV_IF_SAME}, ceil({CONV_N} / {CONV_S}): "
-                "that is the rule for 'SAME' padding. With 'VALID', only windows that fit "
-                "whole count: (n - k) // s + 1."),
+                lambda: _("`conv_side` is {side}, ceil({n} / {s}): that is the rule for 'SAME' "
+                          "padding. With 'VALID', only windows that fit whole count: "
+                          "(n - k) // s + 1.").format(side=CONV_IF_SAME, n=CONV_N, s=CONV_S)),
         Mistake("valid-off-by-one",
                 lambda conv_side: float(conv_side) in {(CONV_N - CONV_K) // CONV_S,
                                                 SHAPES_EXPECTED["conv_side"] + 1},
-                "`conv_side` is off by one. The first window sits at position 0, and each "
-                "stride adds one more that still ends inside: (n - k) // s + 1."),
+                N_("`conv_side` is off by one. The first window sits at position 0, and each "
+                   "stride adds one more that still ends inside: (n - k) // s + 1.")),
         Mistake("stride-ignored",
                 lambda conv_side: conv_side == CONV_IF_STRIDE_1,
-                f"`conv_side` is {CONV_IF_STRIDE_1}, the size with stride 1. "
-                f"The window moves {CONV_S} pixels at a time: divide by the stride."),
+                lambda: _("`conv_side` is {side}, the size with stride 1. The window moves "
+                          "{s} pixels at a time: divide by the stride.").format(
+                              side=CONV_IF_STRIDE_1, s=CONV_S)),
         Mistake("valid-rule-for-same",
                 lambda pooled_side: pooled_side == POOL_IF_VALID,
-                f"`pooled_side` is {POOL_IF_VALID}, the 'VALID' "
-                "count. With 'SAME' padding the last windows hang over the border and still "
-                "count: ceil(n / s), whatever the window size."),
+                lambda: _("`pooled_side` is {side}, the 'VALID' count. With 'SAME' padding the "
+                          "last windows hang over the border and still count: ceil(n / s), "
+                          "whatever the window size.").format(side=POOL_IF_VALID)),
         Mistake("same-off-by-one",
                 lambda pooled_side: abs(pooled_side - SHAPES_EXPECTED["pooled_side"]) == 1,
-                "`pooled_side` is off by one. 'SAME' gives exactly ceil(n / s) windows: "
-                f"ceil({POOL_N} / {POOL_S})."),
+                lambda: _("`pooled_side` is off by one. 'SAME' gives exactly ceil(n / s) "
+                          "windows: ceil({n} / {s}).").format(n=POOL_N, s=POOL_S)),
         Mistake("pool-stride-ignored", lambda pooled_side: pooled_side == POOL_N,
-                f"`pooled_side` is {POOL_N}, the size with stride 1. With stride {POOL_S} "
-                "'SAME' keeps one window per stride: ceil(n / s)."),
+                lambda: _("`pooled_side` is {side}, the size with stride 1. With stride {s} "
+                          "'SAME' keeps one window per stride: ceil(n / s).").format(
+                              side=POOL_N, s=POOL_S)),
         Mistake("no-bias", lambda conv_parameters:
                 conv_parameters == KERNEL * KERNEL * CHANNELS * KERNELS,
-                "`conv_parameters` counts the weights but not the biases. Each of the 8 "
-                "kernels has one bias, and Keras counts it as a parameter."),
+                N_("`conv_parameters` counts the weights but not the biases. Each of the 8 "
+                   "kernels has one bias, and Keras counts it as a parameter.")),
         Mistake("channels-ignored", lambda conv_parameters:
                 float(conv_parameters) in {(KERNEL * KERNEL + 1) * KERNELS,
                                     KERNEL * KERNEL * KERNELS},
-                "`conv_parameters` treats the input as one channel. A kernel spans every "
-                "input channel: on an RGB image each of the 8 kernels is 3 x 3 x 3."),
+                N_("`conv_parameters` treats the input as one channel. A kernel spans every "
+                   "input channel: on an RGB image each of the 8 kernels is 3 x 3 x 3.")),
         Mistake("one-bias", lambda conv_parameters:
                 conv_parameters == KERNEL * KERNEL * CHANNELS * KERNELS + 1,
-                "`conv_parameters` has one bias for the whole layer. There is one per kernel, "
-                "that is one per output channel: 8."),
+                N_("`conv_parameters` has one bias for the whole layer. There is one per kernel, "
+                   "that is one per output channel: 8.")),
         Mistake("one-kernel", lambda conv_parameters:
                 float(conv_parameters) in {KERNEL * KERNEL * CHANNELS + 1,
                                     KERNEL * KERNEL * CHANNELS},
-                "`conv_parameters` counts one kernel. `Conv2D(8, 3)` learns 8 kernels, one "
-                "per output channel, each with its own weights and bias."),
+                N_("`conv_parameters` counts one kernel. `Conv2D(8, 3)` learns 8 kernels, one "
+                   "per output channel, each with its own weights and bias.")),
         # Any other wrong count: say which rule to apply, without how far off it is (the
         # distance would give the answer away).
         Mistake("conv-side-other",
                 lambda conv_side: conv_side != SHAPES_EXPECTED["conv_side"],
-                "`conv_side` is not the output side of that convolution. Use the 'VALID' "
-                f"rule, (n - k) // s + 1, with n = {CONV_N}, k = {CONV_K} and s = {CONV_S}."),
+                lambda: _("`conv_side` is not the output side of that convolution. Use the "
+                          "'VALID' rule, (n - k) // s + 1, with n = {n}, k = {k} and "
+                          "s = {s}.").format(n=CONV_N, k=CONV_K, s=CONV_S)),
         Mistake("pooled-side-other",
                 lambda pooled_side: pooled_side != SHAPES_EXPECTED["pooled_side"],
-                "`pooled_side` is not the output side of that pooling. Use the 'SAME' rule, "
-                f"ceil(n / s), with n = {POOL_N} and s = {POOL_S}."),
+                lambda: _("`pooled_side` is not the output side of that pooling. Use the "
+                          "'SAME' rule, ceil(n / s), with n = {n} and s = {s}.").format(
+                              n=POOL_N, s=POOL_S)),
         Mistake("parameters-other",
                 lambda conv_parameters: conv_parameters != SHAPES_EXPECTED["conv_parameters"],
-                "`conv_parameters` is not the layer's count. Each of the 8 kernels has "
-                "3 x 3 weights for each of the 3 input channels, and one bias."),
+                N_("`conv_parameters` is not the layer's count. Each of the 8 kernels has "
+                   "3 x 3 weights for each of the 3 input channels, and one bias.")),
     ),
 )
 
@@ -500,19 +527,19 @@ POOL2D_PADDED = CodingProblem(
         "pool2d_padded(X, 2, stride=None, mode='max', padding='same')", (np.zeros((2, 2)), 2),
         {"stride": None, "mode": "max", "padding": "same"})),
     hints=(
-        "With `padding='same'` there are `ceil(H / sh)` windows along the height. They need "
-        "`pad = max((out_h - 1) * sh + ph - H, 0)` rows more than `X` has: `pad // 2` go "
-        "above and the rest below (the odd one goes below, as in TensorFlow). The same goes "
-        "for the width.",
-        "Pad with `np.nan`, not 0: `np.pad(X, pads, constant_values=np.nan)`, with "
-        "`pads = [(top, bottom), (left, right)]` plus `(0, 0)` for the channels. Then "
-        "`np.nanmax` and `np.nanmean` skip the padding, so it never wins a maximum and is "
-        "never counted in an average.",
-        "After padding, the windows are those of 'valid' pooling on the padded array: you "
-        "can pool it with your `pool2d` from question 3, once `np.max`/`np.mean` there are "
-        "`np.nanmax`/`np.nanmean`.",
+        N_("With `padding='same'` there are `ceil(H / sh)` windows along the height. They need "
+           "`pad = max((out_h - 1) * sh + ph - H, 0)` rows more than `X` has: `pad // 2` go "
+           "above and the rest below (the odd one goes below, as in TensorFlow). The same goes "
+           "for the width."),
+        N_("Pad with `np.nan`, not 0: `np.pad(X, pads, constant_values=np.nan)`, with "
+           "`pads = [(top, bottom), (left, right)]` plus `(0, 0)` for the channels. Then "
+           "`np.nanmax` and `np.nanmean` skip the padding, so it never wins a maximum and is "
+           "never counted in an average."),
+        N_("After padding, the windows are those of 'valid' pooling on the padded array: you "
+           "can pool it with your `pool2d` from question 3, once `np.max`/`np.mean` there are "
+           "`np.nanmax`/`np.nanmean`."),
     ),
-    solution="""```python
+    solution=S_("""```python
 def pool2d_padded(X, pool_size, stride=None, mode='max', padding='valid'):
     X = np.asarray(X, dtype=float)
     ph, pw = (pool_size, pool_size) if np.ndim(pool_size) == 0 else pool_size
@@ -537,40 +564,43 @@ def pool2d_padded(X, pool_size, stride=None, mode='max', padding='valid'):
 ```
 NaN marks the padded positions as "not part of the picture": `np.nanmax` and `np.nanmean`
 skip them, which is exactly what `tf.nn.pool` does with 'SAME'. Every 'same' window holds at
-least one real pixel, so no window is all NaN.""",
+least one real pixel, so no window is all NaN."""),
     mistakes=(
         *function_mistakes(PADDED_CASES,
                            "pool2d_padded(X, pool_size, stride=..., mode=..., padding=...)",
                            "def pool2d_padded(X, pool_size, stride=None, mode='max', "
                            "padding='valid'):"),
         on_first_trial("padding-ignored", PADDED_CASES, cases_.padding_ignored, lambda t:
-                    f"For {t.case.where}, the result is what 'valid' pooling gives: no "
-                    "window hangs over the border. 'same' keeps `ceil(H / sh)` windows along "
-                    "the height (and likewise the width), padding where they hang over. "
-                    "(The checker writes `padding='same'` in lower case, as Keras does; "
-                    "`padding.lower() == 'same'` accepts both spellings.)"),
+                    _("For {where}, the result is what 'valid' pooling gives: no "
+                      "window hangs over the border. 'same' keeps `ceil(H / sh)` windows along "
+                      "the height (and likewise the width), padding where they hang over. "
+                      "(The checker writes `padding='same'` in lower case, as Keras does; "
+                      "`padding.lower() == 'same'` accepts both spellings.)").format(
+                          where=t.case.where)),
         on_first_trial("default-padding-same", PADDED_CASES, cases_.default_padding_same, lambda t:
-                    f"For {t.case.where}, with no `padding` given, the result is 'same' "
-                    "pooling. The default is `padding='valid'`, as for Keras's pooling "
-                    "layers and your `pool2d`."),
+                    _("For {where}, with no `padding` given, the result is 'same' "
+                      "pooling. The default is `padding='valid'`, as for Keras's pooling "
+                      "layers and your `pool2d`.").format(where=t.case.where)),
         on_first_trial("padded-with-zeros", PADDED_CASES, cases_.padded_with_zeros, lambda t:
-                    f"For {t.case.where}, the padding took part: "
-                    + ("padded zeros won the maximum of windows whose own values are all "
-                       "negative." if t.case.is_max else "padded zeros were counted in the "
-                       "averages at the border.")
-                    + " Padded positions are not part of the picture: pad with `np.nan` and "
-                    "reduce with `np.nanmax` or `np.nanmean`."),
+                    (_("For {where}, the padding took part: padded zeros won the maximum of "
+                       "windows whose own values are all negative.") if t.case.is_max
+                     else _("For {where}, the padding took part: padded zeros were counted in "
+                            "the averages at the border.")).format(where=t.case.where)
+                    + " " + _("Padded positions are not part of the picture: pad with `np.nan` "
+                              "and reduce with `np.nanmax` or `np.nanmean`.")),
         on_first_trial("extra-padding-first", PADDED_CASES, cases_.extra_padding_first, lambda t:
-                    f"For {t.case.where}, the odd extra row or column of padding went before "
-                    "the picture. TensorFlow and Keras put `pad // 2` before and the rest, "
-                    "the larger half, after it."),
+                    _("For {where}, the odd extra row or column of padding went before "
+                      "the picture. TensorFlow and Keras put `pad // 2` before and the rest, "
+                      "the larger half, after it.").format(where=t.case.where)),
         on_first_trial("same-size-wrong", PADDED_CASES, cases_.size_off_by_one, lambda t:
-                    f"For {t.case.where}, the result has shape `{t.result.shape}`, but "
-                    f"`{t.case.expected().shape}` is right. "
-                    + ("With 'same' there are `ceil(H / sh)` windows along the height, "
-                       "whatever the window size" if t.case.is_same else "With 'valid' there "
-                       "are `(H - ph) // sh + 1` windows along the height")
-                    + "; likewise along the width."),
+                    _("For {where}, the result has shape `{shape}`, but `{expected}` is "
+                      "right.").format(where=t.case.where, shape=t.result.shape,
+                                       expected=t.case.expected().shape)
+                    + " " + (_("With 'same' there are `ceil(H / sh)` windows along the height, "
+                               "whatever the window size; likewise along the width.")
+                             if t.case.is_same else
+                             _("With 'valid' there are `(H - ph) // sh + 1` windows along the "
+                               "height; likewise along the width."))),
         other_difference(PADDED_CASES),
     ),
 )

@@ -13,6 +13,7 @@ from functools import cache
 import numpy as np
 import tensorflow as tf
 
+from ..core.i18n import _
 from ..core.problem import Tolerance
 from . import pooling
 
@@ -53,7 +54,7 @@ class PoolCase:
     @property
     def where(self) -> str:
         """The call and input shape, for messages."""
-        return f"`{self.call}` with `X` of shape `{self.shape}`"
+        return _("`{call}` with `X` of shape `{shape}`").format(call=self.call, shape=self.shape)
 
     @property
     def is_max(self) -> bool:

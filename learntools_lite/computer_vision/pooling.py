@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 import tensorflow as tf
 
+from ..core.i18n import N_, _
 from . import visiontools
 
 # The embossing kernel of the set-up: it brightens edges facing the lower right.
@@ -108,9 +109,16 @@ def pool_2x2(picture: np.ndarray, mode: str = "max") -> np.ndarray:
 def pooled(image, poolings: int, mode: str = "max") -> np.ndarray:
     """``image`` after ``poolings`` successive 2 x 2 poolings (float64, 2-D)."""
     picture = as_picture(image).astype(np.float64)
-    for _ in range(poolings):
+    for _time in range(poolings):
         picture = pool_2x2(picture, mode)
     return picture
+
+
+# The readout's first half, for one pooling and for several (in the learner's language).
+AFTER_ONE = N_("Shift ({dx}, {dy}) after {poolings} pooling ({size} x {size} blocks, "
+               "{rows} x {cols} output)")
+AFTER_SOME = N_("Shift ({dx}, {dy}) after {poolings} poolings ({size} x {size} blocks, "
+                "{rows} x {cols} output)")
 
 
 @dataclass(frozen=True)
@@ -148,13 +156,15 @@ class ShiftComparison:
     def summary(self) -> str:
         """One line for the widget's readout."""
         size = 2**self.poolings
-        where = (f"Shift ({self.dx}, {self.dy}) after {self.poolings} pooling"
-                 f"{'s' if self.poolings != 1 else ''} ({size} x {size} blocks, "
-                 f"{self.result.shape[0]} x {self.result.shape[1]} output)")
+        where = _(AFTER_ONE if self.poolings == 1 else AFTER_SOME).format(
+            dx=self.dx, dy=self.dy, poolings=self.poolings, size=size,
+            rows=self.result.shape[0], cols=self.result.shape[1])
         if self.identical:
-            return f"{where}: identical to the unshifted result."
-        return (f"{where}: differs from the unshifted result in {self.changed} of "
-                f"{self.result.size} pixels (largest change {self.largest:.3g}).")
+            return _("{where}: identical to the unshifted result.").format(where=where)
+        return _("{where}: differs from the unshifted result in {changed} of {total} pixels "
+                 "(largest change {largest:.3g}).").format(
+                     where=where, changed=self.changed, total=self.result.size,
+                     largest=self.largest)
 
 
 def compare_shift(image, dx: int, dy: int, poolings: int, mode: str = "max") -> ShiftComparison:

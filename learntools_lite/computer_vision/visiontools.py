@@ -7,6 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
+from ..core.i18n import _
+
 DATA_DIR = Path(__file__).parent / "data"
 
 
@@ -51,13 +53,15 @@ def show_kernel(kernel, label: bool = True, digits: int | None = None, ax=None) 
 
 
 def show_images(pictures, titles=(), cmap: str = "gray", size: float = 3.5) -> None:
-    """Show pictures in a row, each with its title (one figure, nothing returned)."""
+    """Show pictures in a row, each with its title (one figure, nothing returned); a title
+    the checker's catalog holds (those the course's notebooks write) is shown in the
+    learner's language."""
     figure, axes = plt.subplots(1, len(pictures), figsize=(size * len(pictures), size),
                                 squeeze=False)
     for ax, picture, title in zip(axes[0], pictures, [*titles, *[""] * len(pictures)],
                                   strict=False):
         ax.imshow(as_2d(picture), cmap=cmap)
-        ax.set_title(title)
+        ax.set_title(_(title))
         ax.axis("off")
     figure.tight_layout()
 

@@ -13,6 +13,7 @@ from IPython import get_ipython
 from IPython.display import display
 from ipywidgets import Button, HBox, IntSlider, Label, Layout, interactive
 
+from ..core.i18n import _
 from . import pooling
 
 MAX_SHIFT = 8
@@ -35,13 +36,13 @@ class TranslationWidget(interactive):
         self.last_result: pooling.ShiftComparison | None = None
         self.figure = None
         self.readout = Label(layout=Layout(width="auto"))
-        self.button = Button(description="random shift", icon="random")
+        self.button = Button(description=_("random shift"), icon="random")
         self._rng = np.random.default_rng(seed)
         self._holding = False
         self.dx = IntSlider(value=0, min=-MAX_SHIFT, max=MAX_SHIFT, description="dx")
         self.dy = IntSlider(value=0, min=-MAX_SHIFT, max=MAX_SHIFT, description="dy")
         self.poolings = IntSlider(value=1, min=1, max=pooling.MOST_POOLINGS,
-                                  description="poolings")
+                                  description=_("poolings"))
         super().__init__(self._redraw, dx=self.dx, dy=self.dy, poolings=self.poolings)
         self.button.on_click(self.random_shift)
         self.children = (self.dx, self.dy, self.poolings, HBox([self.button, self.readout]),
@@ -78,14 +79,15 @@ def draw(result: pooling.ShiftComparison):
     """The shifted picture, its pooled result and the change against no shift, in a row."""
     figure, axes = plt.subplots(1, 3, figsize=(11, 3.6))
     axes[0].imshow(result.shifted, cmap="gray")
-    axes[0].set_title(f"shifted by dx={result.dx}, dy={result.dy}")
+    axes[0].set_title(_("shifted by dx={dx}, dy={dy}").format(dx=result.dx, dy=result.dy))
     axes[1].imshow(result.result, cmap="gray")
-    axes[1].set_title(f"after {result.poolings} x {result.mode} pooling")
+    axes[1].set_title(_("after {poolings} x {mode} pooling").format(
+        poolings=result.poolings, mode=result.mode))
     # A symmetric colour scale keeps "no change" white whatever the largest change is.
     limit = max(result.largest, 1e-6)
     axes[2].imshow(result.difference, cmap="RdBu_r", vmin=-limit, vmax=limit)
-    axes[2].set_title("identical to no shift" if result.identical
-                      else f"change: {result.changed} pixels")
+    axes[2].set_title(_("identical to no shift") if result.identical
+                      else _("change: {changed} pixels").format(changed=result.changed))
     for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])

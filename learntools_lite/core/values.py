@@ -150,5 +150,9 @@ def not_whole(answers: dict) -> list[str] | None:
 
 
 def listed(names: list[str]) -> str:
-    """Names for a message: `a`, or `a` and `b`."""
-    return " and ".join(f"`{name}`" for name in names)
+    """Names for a message, in the learner's language: `a`, or `a` and `b`, or `a`, `b` and
+    `c`."""
+    quoted = [f"`{name}`" for name in names]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return _("{first} and {last}").format(first=", ".join(quoted[:-1]), last=quoted[-1])

@@ -142,14 +142,18 @@ BIND_LANGUAGE = re.compile(r"""binder\.bind\(\s*globals\(\)\s*,\s*lang\s*=\s*["'
 
 def language_of(notebook) -> str:
     """The language a submission was written in, for its verdicts: its set-up cell's
-    ``binder.bind(globals(), lang=...)``, the language its own checks spoke; English when
-    it names none the course has. (The student may change it: it chooses words, not scores.)"""
+    ``binder.bind(globals(), lang=...)``, the language its own checks spoke, else the
+    language the build wrote into its metadata; English when neither names one the course
+    has. (The student may change either: they choose words, not scores.)"""
+    ours = notebook.get("metadata", {}).get("cvcourse")
+    named = ours.get("lang", i18n.ENGLISH) if isinstance(ours, dict) else i18n.ENGLISH
     for cell in notebook.cells:
         if cell.get("cell_type") == "code":
             found = BIND_LANGUAGE.search(cell.get("source", ""))
             if found:
-                try:
-                    return i18n.known(found.group(1))
-                except i18n.UnknownLanguage:
-                    return i18n.ENGLISH
-    return i18n.ENGLISH
+                named = found.group(1)
+                break
+    try:
+        return i18n.known(named)
+    except i18n.UnknownLanguage:
+        return i18n.ENGLISH

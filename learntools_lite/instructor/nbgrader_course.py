@@ -62,14 +62,15 @@ def require(result: dict, step: str) -> None:
 
 
 @contextmanager
-def scratch_course(course_dir: Path):
-    """A throw-away copy of the course's config and sources, so nothing in the repository
-    (gradebook, release folder) changes."""
+def scratch_course(course_dir: Path, source: Path | None = None):
+    """A throw-away copy of the course's config and sources (or of the assignment folders
+    in ``source``, such as another language's), so nothing in the repository (gradebook,
+    release folder) changes."""
     with tempfile.TemporaryDirectory(prefix="cvcourse-") as folder:
         copy = Path(folder) / "course"
         copy.mkdir()
         shutil.copy2(course_dir / CONFIG_FILE, copy / CONFIG_FILE)
-        shutil.copytree(course_dir / "source", copy / "source")
+        shutil.copytree(source or course_dir / "source", copy / "source")
         yield copy
 
 

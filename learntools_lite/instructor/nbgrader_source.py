@@ -24,7 +24,7 @@ import re
 
 import nbformat
 
-from ..core import Question
+from ..core import Question, i18n
 from .authoring import (
     BEGIN,
     END,
@@ -53,11 +53,13 @@ def questions_of(author) -> dict[int, Question]:
 
 
 def written_part(question: Question | None) -> str:
-    """The model answer of a question's written part: a thought question's solution, a coded
-    question's ``written`` ("" when it has none)."""
+    """The model answer of a question's written part, in the current language: a thought
+    question's solution, a coded question's ``written`` ("" when it has none)."""
     if question is None:
         return ""
-    return question.problem.solution if question.problem.is_thought else question.problem.written
+    if question.problem.is_thought:
+        return i18n.solution_text(question.problem.solution)
+    return i18n._(question.problem.written)
 
 
 def _nbgrader(grade_id: str, *, solution: bool, grade: bool, locked: bool, points=None) -> dict:
@@ -88,8 +90,14 @@ def _hidden_test(number: int, module: str) -> str:
     ])
 
 
-def nbgrader_source(author) -> nbformat.NotebookNode:
-    """The author's notebook with nbgrader metadata and hidden tests added by convention."""
+def nbgrader_source(author, language: str = i18n.ENGLISH) -> nbformat.NotebookNode:
+    """The author's notebook with nbgrader metadata and hidden tests added by convention;
+    the model answers of written parts are in ``language``."""
+    with i18n.speaking(language):
+        return _nbgrader_source(author)
+
+
+def _nbgrader_source(author) -> nbformat.NotebookNode:
     questions = questions_of(author)
     result = copy.deepcopy(author)
     cells, answer = [], None

@@ -1,0 +1,199 @@
+"""The course in its other languages: every generated notebook is what the build makes
+from the one English source and the ``course`` catalog, its code is the English code, and
+a translated submission is graded exactly like its English twin, with feedback in its own
+language."""
+
+import copy
+import io
+import json
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import REPO, kernel_stderr_visible
+from learntools_lite.core import i18n
+from learntools_lite.instructor import notebook_text
+from learntools_lite.instructor.authoring import solution_version
+from learntools_lite.instructor.build import CourseLayout
+from learntools_lite.instructor.nbgrader_course import generate_release, scratch_course
+from learntools_lite.instructor.nbgrader_source import nbgrader_source
+from learntools_lite.instructor.notebook_text import UntranslatedError
+
+ENGLISH = CourseLayout(REPO)
+LAYOUTS = [CourseLayout(REPO, language=name) for name in i18n.LANGUAGES if name != i18n.ENGLISH]
+SOURCES = [pytest.param(layout, source, id=f"{layout.language}-{source.stem}")
+           for layout in LAYOUTS for source in layout.sources]
+LESSONS = [pytest.param(layout, lesson, id=f"{layout.language}-{lesson.stem}")
+           for layout in LAYOUTS for lesson in layout.lessons]
+
+
+def read(path):
+    return nbformat.read(str(path), as_version=4)
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u3400" <= character <= "\u9fff" for character in text)
+
+
+def code_cells(notebook) -> list[str]:
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def without_outputs(notebook):
+    result = copy.deepcopy(notebook)
+    for cell in result.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return result
+
+
+# --- What the build makes ---------------------------------------------------------------
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.language)
+def test_every_notebook_has_its_translation_beside_it(layout):
+    names = sorted(source.name for source in ENGLISH.sources)
+    assert sorted(p.name for p in layout.exercise(ENGLISH.sources[0]).parent.glob("*.ipynb")) \
+        == names
+    assert sorted(p.name for p in layout.solution(ENGLISH.sources[0]).parent.glob("*.ipynb")) \
+        == names
+    assert sorted(p.parent.name for p in (layout.nbgrader_root / "source").glob("*/*.ipynb")) \
+        == sorted(source.stem for source in ENGLISH.sources)
+    assert sorted(layout.lesson(lesson).name for lesson in ENGLISH.lessons) == sorted(
+        p.name for p in layout.lesson(ENGLISH.lessons[0]).parent.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("layout, source", SOURCES)
+def test_committed_nbgrader_source_is_what_the_build_makes(layout, source):
+    expected = nbgrader_source(layout.translated(source), layout.language)
+    assert read(layout.nbgrader_source(source)) == expected, "run `cvcourse build`"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.language)
+def test_committed_exercises_are_nbgraders_release(layout):
+    with scratch_course(layout.course, layout.nbgrader_root / "source") as course:
+        for source in layout.sources:
+            release = generate_release(course, source.stem) / source.name
+            assert release.read_bytes() == layout.exercise(source).read_bytes(), (
+                f"{layout.exercise(source)} differs from nbgrader's release: run `cvcourse build`")
+
+
+@pytest.mark.parametrize("layout, source", SOURCES)
+def test_committed_solution_is_what_the_build_makes(layout, source):
+    committed = without_outputs(read(layout.solution(source))).cells
+    assert committed == solution_version(read(layout.nbgrader_source(source))).cells
+
+
+@pytest.mark.parametrize("layout, lesson", LESSONS)
+def test_committed_lesson_is_the_translation_of_its_source(layout, lesson):
+    committed = without_outputs(read(layout.lesson(lesson)))
+    assert committed.cells == without_outputs(layout.translated(lesson)).cells, (
+        "run `cvcourse build`")
+    assert committed.metadata["cvcourse"]["lang"] == layout.language
+
+
+# --- Same code, other words ---------------------------------------------------------------
+
+def _bound(source: str, language: str) -> str:
+    return source.replace(notebook_text.BIND, f"binder.bind(globals(), lang={language!r})")
+
+
+@pytest.mark.parametrize("layout, source", SOURCES)
+def test_an_exercise_differs_from_its_english_twin_in_words_only(layout, source):
+    """Same cells, same nbgrader metadata, same code but for the language of the checks;
+    every Markdown cell is in the other language."""
+    for translated, english in [(layout.exercise(source), ENGLISH.exercise(source)),
+                                (layout.nbgrader_source(source), ENGLISH.nbgrader_source(source)),
+                                (layout.solution(source), ENGLISH.solution(source))]:
+        ours, theirs = read(translated), read(english)
+        assert [cell.get("id") for cell in ours.cells] == [cell.get("id") for cell in theirs.cells]
+        assert [cell.metadata.get("nbgrader") for cell in ours.cells] == \
+            [cell.metadata.get("nbgrader") for cell in theirs.cells]
+        assert code_cells(ours) == [_bound(code, layout.language) for code in code_cells(theirs)]
+        assert sum(notebook_text.BIND in code for code in code_cells(theirs)) == 1
+        # The prose is translated; a written answer's cell holds nbgrader's own placeholder
+        # in the release ("YOUR ANSWER HERE") and our model answer elsewhere.
+        prose = [cell.source for cell in ours.cells if cell.cell_type == "markdown"
+                 and not cell.metadata.get("nbgrader", {}).get("solution")]
+        assert prose and all(has_cjk(text) for text in prose)
+        answers = [cell.source for cell in ours.cells
+                   if cell.metadata.get("nbgrader", {}).get("solution")
+                   and cell.cell_type == "markdown"]
+        assert all(has_cjk(text) or text == "YOUR ANSWER HERE" for text in answers), answers
+        assert ours.metadata["cvcourse"]["lang"] == layout.language
+
+
+@pytest.mark.parametrize("layout, lesson", LESSONS)
+def test_a_lesson_differs_from_its_english_twin_in_words_only(layout, lesson):
+    ours, theirs = read(layout.lesson(lesson)), read(lesson)
+    first, *rest = ours.cells
+    assert first.source == ("from learntools_lite.core import i18n\n\n"
+                            f"i18n.choose({layout.language!r})")
+    assert code_cells(nbformat.v4.new_notebook(cells=rest)) == code_cells(theirs)
+    assert all(has_cjk(cell.source) for cell in rest if cell.cell_type == "markdown")
+
+
+def test_a_new_english_cell_stops_the_build_until_it_is_translated():
+    notebook = read(ENGLISH.sources[0])
+    notebook.cells[0].source += "\n\nA sentence nobody has translated."
+    with pytest.raises(UntranslatedError, match=r"ex1_convolution.ipynb has 1 Markdown cell\(s\) "
+                       r"with no zh-CN translation, the first beginning '# Exercise 1"):
+        notebook_text.translated(notebook, "zh-CN", ENGLISH.locale, "ex1_convolution.ipynb")
+
+
+def test_english_is_the_source_itself():
+    notebook = read(ENGLISH.sources[0])
+    assert notebook_text.translated(notebook, "en", ENGLISH.locale) == notebook
+
+
+# --- The extractors make messages runs ------------------------------------------------------
+
+def _as_file(*cells):
+    return io.BytesIO(json.dumps(nbformat.v4.new_notebook(cells=list(cells))).encode())
+
+
+def test_each_markdown_cell_is_one_message_and_code_is_not_prose():
+    found = list(notebook_text.extract_markdown(_as_file(
+        nbformat.v4.new_markdown_cell("# Title\n\nTwo paragraphs."),
+        nbformat.v4.new_code_cell("print('not prose')"),
+        nbformat.v4.new_markdown_cell("  \n"),
+        nbformat.v4.new_markdown_cell("Third.")), {}, [], {}))
+    assert [(line, message) for line, _, message, _ in found] == [
+        (1, "# Title\n\nTwo paragraphs."), (4, "Third.")]
+
+
+def test_titles_are_the_literal_ones_a_titled_call_draws():
+    cells = [
+        nbformat.v4.new_code_cell('visiontools.show_images([a, b], ["our car", "image_filter"])'),
+        nbformat.v4.new_code_cell('show_images(pictures, titles=("blurred twice", name))'),
+        nbformat.v4.new_code_cell('plt.title("not ours")\nprint("nor this")'),
+        nbformat.v4.new_code_cell("%timeit show_images([a], ['after magic'])"),
+        nbformat.v4.new_markdown_cell('show_images([a], ["in prose"])'),
+    ]
+    found = [message for _, _, message, _ in notebook_text.extract_titles(
+        _as_file(*cells), {"_": None, "N_": None}, [], {})]
+    assert found == ["our car", "blurred twice"]
+    assert list(notebook_text.extract_titles(_as_file(*cells), {"S_": None}, [], {})) == []
+
+
+# --- Running and grading the translation -----------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.language)
+def test_a_translated_exercise_runs_cleanly_and_speaks_its_language(layout, tmp_path):
+    source = ENGLISH.sources[0]
+    with kernel_stderr_visible():
+        notebook = read(layout.exercise(source))
+        NotebookClient(notebook, timeout=120, kernel_name="python3",
+                       resources={"metadata": {"path": str(tmp_path)}}).execute()
+    checks = [cell for cell in notebook.cells if cell.source.strip().endswith(".check()")]
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error" and output.get("name") != "stderr", output
+    shown = ["".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+             for cell in checks]
+    with i18n.speaking(layout.language):
+        not_attempted = i18n._("Not attempted yet")
+    assert not_attempted != "Not attempted yet"
+    assert shown and all(text.startswith(not_attempted) for text in shown), shown
