@@ -58,6 +58,16 @@ def formgrade(course: Path, extra: list[str], db: str | None = None) -> None:
     os.execve(sys.executable, formgrader_command(course) + extra, environment)
 
 
+def _language(name: str) -> str:
+    """``--lang``: one of the course's languages, in its spelling (zh_CN is zh-CN)."""
+    from .core import i18n
+
+    try:
+        return i18n.known(name)
+    except i18n.UnknownLanguage as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _version() -> str:
     """The installed distribution's version (pyproject.toml's, one source)."""
     from importlib.metadata import PackageNotFoundError, version
@@ -99,6 +109,9 @@ def _parser() -> argparse.ArgumentParser:
                         "them to nbgrader's exchange, where learners fetch them (no names: "
                         "generate every assignment, publish nothing)")
     release.add_argument("assignments", nargs="*")
+    release.add_argument("--lang", default="en", metavar="LANG", type=_language,
+                         help="the language of the notebooks learners get: en (default) or "
+                              "zh-CN; graded the same either way")
     collect = commands.add_parser(
         "collect", help="take the learners' latest submissions from the exchange into "
                         "submitted/, for cvcourse grade")
@@ -249,7 +262,7 @@ def _command(args, extra: list[str]) -> None:
             from .instructor.exchange import publish
             from .instructor.grading import release
 
-            release(course, tuple(args.assignments))
+            release(course, tuple(args.assignments), language=args.lang)
             for assignment in args.assignments:
                 publish(course, assignment)
             if not args.assignments:

@@ -46,11 +46,14 @@ def write_submissions(folder: Path, assignment: str, notebooks: dict) -> None:
 
 
 def copy_course(target: Path, extra_config: str = "") -> Path:
-    """A working copy of the course root (config and nbgrader sources only)."""
+    """A working copy of the course root (config and nbgrader sources only, those of the
+    other languages' editions included)."""
     course = target / "course"
     course.mkdir(parents=True)
     shutil.copy2(REPO / "course" / "nbgrader_config.py", course / "nbgrader_config.py")
     shutil.copytree(REPO / "course" / "source", course / "source")
+    for language in ("zh-CN",):
+        shutil.copytree(REPO / "course" / language / "source", course / language / "source")
     if extra_config:
         with (course / "nbgrader_config.py").open("a") as handle:
             handle.write("\n" + extra_config + "\n")

@@ -9,6 +9,7 @@ import json
 
 import nbformat
 import pytest
+from grading_helpers import copy_course, solution_answers, submission, write_submissions
 from nbclient import NotebookClient
 
 from conftest import REPO, kernel_stderr_visible
@@ -197,3 +198,62 @@ def test_a_translated_exercise_runs_cleanly_and_speaks_its_language(layout, tmp_
         not_attempted = i18n._("Not attempted yet")
     assert not_attempted != "Not attempted yet"
     assert shown and all(text.startswith(not_attempted) for text in shown), shown
+
+
+# An answer of each kind for each exercise: right, a named mistake, and none at all.
+EX1, EX2, EX3 = (source.stem for source in ENGLISH.sources)
+WRONG = {
+    EX1: {"q_3": "image_detect = image_filter"},
+    EX2: {"q_1": "image_condense = tf.nn.pool(image_detect, window_shape=(2, 2), "
+                 "pooling_type='AVG', strides=(2, 2), padding='SAME')"},
+    EX3: {"q_1": "pooled = keras.layers.GlobalMaxPool2D()(feature_maps)"},
+}
+
+
+def _twins(assignment: str, language: str) -> dict:
+    """student -> submission: each answer set once in English and once in ``language``."""
+    right = solution_answers(assignment)
+    answers = {"right": right, "wrong": {**right, **WRONG[assignment]}, "blank": {}}
+    return {f"{kind}-{edition}": submission(assignment, given, language=edition)
+            for kind, given in answers.items() for edition in ("en", language)}
+
+
+@pytest.mark.slow
+@pytest.mark.grading
+@pytest.mark.parametrize("assignment", [EX1, EX2, EX3])
+def test_a_translated_submission_is_graded_like_its_english_twin(assignment, tmp_path):
+    from learntools_lite.instructor.grading import feedback, grade, read_judgements
+
+    language = LAYOUTS[0].language
+    course = copy_course(tmp_path)
+    write_submissions(tmp_path / "submissions", assignment, _twins(assignment, language))
+    with kernel_stderr_visible():
+        scores, problems = grade(course, assignment, tmp_path / "submissions",
+                                 say=lambda line: None)
+    assert problems == []
+    by_student = {score.student: score for score in scores}
+    judged = {(j["student"], j["question"]): (j["status"], j["mistake"])
+              for j in read_judgements(course, assignment, list(by_student))}
+    for kind in ("right", "wrong", "blank"):
+        english, translated = by_student[f"{kind}-en"], by_student[f"{kind}-{language}"]
+        assert translated.by_question == english.by_question, kind
+        assert translated.total == english.total
+        assert {q: v for (s, q), v in judged.items() if s == f"{kind}-{language}"} == \
+            {q: v for (s, q), v in judged.items() if s == f"{kind}-en"}
+    assert by_student["right-en"].total > by_student["wrong-en"].total > 0
+    assert by_student["blank-en"].total == 0
+    wrong = [mistake for (student, _), (_, mistake) in judged.items()
+             if student == f"wrong-{language}" and mistake]
+    assert len(wrong) == 1, judged
+
+    pages = {path.parts[-3]: path.read_text() for path in feedback(course, assignment,
+                                                                   say=lambda line: None)}
+    with i18n.speaking(language):
+        incorrect, not_attempted = i18n._("Incorrect"), i18n._("Not attempted yet")
+    assert incorrect in pages[f"wrong-{language}"] and incorrect not in pages["wrong-en"]
+    assert not_attempted in pages[f"blank-{language}"]
+    assert "Not attempted yet" in pages["blank-en"]
+    assert "Not attempted yet" not in pages[f"blank-{language}"]
+    exercise = LAYOUTS[0].exercise(next(s for s in ENGLISH.sources if s.stem == assignment))
+    title = read(exercise).cells[0].source.splitlines()[0].lstrip("# ")
+    assert has_cjk(title) and title in pages[f"right-{language}"]

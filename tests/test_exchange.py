@@ -7,6 +7,7 @@ JUPYTERHUB_USER, a home folder each. tests/browser/test_hub.py does the same fro
 JupyterLab's Assignments panel on a real hub.
 """
 
+import shutil
 import stat
 
 import nbformat
@@ -129,6 +130,36 @@ def test_release_publishes_what_learners_fetch(course, exchange, monkeypatch, tm
     # Publishing again replaces the publication; amy keeps the copy she fetched.
     assert cvcourse(course, "release", EX1) == 0
     assert published.read_bytes() == (REPO / "exercises" / f"{EX1}.ipynb").read_bytes()
+
+
+def test_release_in_chinese_publishes_the_chinese_exercise(course, exchange, monkeypatch,
+                                                           tmp_path, capsys):
+    assert cvcourse(course, "release", EX1, "--lang", "zh_CN") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"released {EX1} (zh-CN) -> {course / 'release' / EX1}"
+    chinese = (REPO / "exercises" / "zh-CN" / f"{EX1}.ipynb").read_bytes()
+    assert Learner("amy", tmp_path / "amy", monkeypatch).fetch(EX1).read_bytes() == chinese
+    # The gradebook learnt the assignment from its English source, as for an English class.
+    assert cvcourse(course, "release", EX1) == 0
+    assert (exchange / "cvcourse" / "outbound" / EX1 / f"{EX1}.ipynb").read_bytes() == (
+        REPO / "exercises" / f"{EX1}.ipynb").read_bytes()
+
+
+def test_a_language_the_course_lacks_is_refused_in_one_line(course, exchange, capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--course", str(course), "release", EX1, "--lang", "fr"])
+    assert stop.value.code == 2
+    assert "argument --lang: The course has no language 'fr'; it has 'en', 'zh-CN'." in \
+        capsys.readouterr().err
+    shutil.rmtree(course / "zh-CN" / "source" / EX1)
+    assert failure(course, "release", EX1, "--lang", "zh-CN") == (
+        f"cvcourse: {EX1} has no zh-CN edition in {course / 'zh-CN' / 'source'}: "
+        "run `cvcourse build`")
+    shutil.rmtree(course / "zh-CN")
+    assert failure(course, "release", "--lang", "zh-CN") == (
+        f"cvcourse: {course} has no zh-CN edition ({course / 'zh-CN' / 'source'}): "
+        "run `cvcourse build`")
+    assert not exchange.exists() and not (course / "release").exists()
 
 
 def test_release_without_names_publishes_nothing(course, exchange, capsys):

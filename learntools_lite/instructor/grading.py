@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,11 +11,20 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
+from ..core import i18n
 from . import database, executions, executors, sandbox, warm
 from .executions import EXECUTED, exercise_of, fingerprint
 from .executors import Job
 from .late import due_date
-from .nbgrader_course import CourseError, api_for, assignments, load_config, require
+from .nbgrader_course import (
+    CourseError,
+    api_for,
+    assignments,
+    generate_release,
+    load_config,
+    require,
+    scratch_course,
+)
 from .preprocessors import AUTOGRADE_STEPS
 from .progress import Progress
 from .submissions import import_submissions
@@ -43,16 +53,37 @@ def check_assignment(course_dir: Path, assignment: str) -> None:
                           f"{', '.join(known) or 'none'}")
 
 
-def release(course_dir: Path, names: tuple[str, ...] = (), say=print) -> None:
+def release(course_dir: Path, names: tuple[str, ...] = (), say=print,
+            language: str = i18n.ENGLISH) -> None:
     """Generate the student version of the named assignments (default: every one) into
-    ``release/``."""
+    ``release/``, in ``language``. The gradebook always learns an assignment from its
+    English source; another language's release (nbgrader's release of the translated
+    source in ``LANG/source/``, which ``cvcourse build`` writes) then replaces the English
+    notebooks: the cells nbgrader grades are the same in both."""
+    language = i18n.known(language)
+    translated = course_dir / language / "source"
+    if language != i18n.ENGLISH and not translated.is_dir():
+        raise CourseError(f"{course_dir} has no {language} edition ({translated}): run "
+                          "`cvcourse build`")
     for assignment in names:
         check_assignment(course_dir, assignment)  # all known, before anything is generated
+    names = names or tuple(assignments(course_dir))
+    untranslated = [name for name in names if language != i18n.ENGLISH
+                    and not (translated / name).is_dir()]
+    if untranslated:
+        raise CourseError(f"{', '.join(untranslated)} has no {language} edition in "
+                          f"{translated}: run `cvcourse build`")
     api = database.prepared_api(course_dir)
-    for assignment in names or assignments(course_dir):
+    for assignment in names:
         require(api.generate_assignment(assignment, force=True),
                 f"generating the release of {assignment}")
-        say(f"released {assignment} -> {course_dir / 'release' / assignment}")
+        released = course_dir / "release" / assignment
+        if language != i18n.ENGLISH:
+            with scratch_course(course_dir, translated) as scratch:
+                shutil.copytree(generate_release(scratch, assignment), released,
+                                dirs_exist_ok=True)
+        edition = "" if language == i18n.ENGLISH else f" ({language})"
+        say(f"released {assignment}{edition} -> {released}")
 
 
 def _last_line(result: dict) -> str:
