@@ -156,7 +156,7 @@ def test_in_chinese_the_labels_the_readout_and_the_titles_are_translated(recwarn
         assert "个像素中有" in readout.value
         made.figure.canvas.draw()
         titles = [ax.get_title() for ax in made.figure.axes]
-        assert titles[0] == "平移 dx=1, dy=0" and titles[1] == "经过 1 次 max 池化后"
+        assert titles[0] == "平移 dx=1, dy=0" and titles[1] == "经过 1 次最大池化后"
         assert titles[2].startswith("变化：") and titles[2].endswith("个像素")
         assert not [w for w in recwarn if "missing from font" in str(w.message)]
     finally:

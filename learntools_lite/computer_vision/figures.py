@@ -65,7 +65,7 @@ def sliding_windows(n: int = 7, window: int = 3, stride: int = 2) -> dict:
             padded = not 0 <= cell < n
             ax.add_patch(Rectangle((cell, 0), 1, 1, facecolor="white" if padded else "#dbe9f6",
                                    edgecolor="black", hatch="//" if padded else None))
-            ax.text(cell + 0.5, 0.5, "0" if padded else str(cell), ha="center", va="center")
+            ax.text(cell + 0.5, 0.5, "" if padded else str(cell), ha="center", va="center")
         sizes[padding] = output_side(n, window, stride, padding)
         for index in range(sizes[padding]):
             start = index * stride - before

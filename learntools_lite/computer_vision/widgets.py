@@ -13,8 +13,11 @@ from IPython import get_ipython
 from IPython.display import display
 from ipywidgets import Button, HBox, IntSlider, Label, Layout, interactive
 
-from ..core.i18n import _
+from ..core.i18n import N_, _
 from . import pooling
+
+# How a title names each pooling mode (the English words are the modes' own names).
+MODE_WORDS = {"max": N_("max"), "avg": N_("avg")}
 
 MAX_SHIFT = 8
 
@@ -82,7 +85,7 @@ def draw(result: pooling.ShiftComparison):
     axes[0].set_title(_("shifted by dx={dx}, dy={dy}").format(dx=result.dx, dy=result.dy))
     axes[1].imshow(result.result, cmap="gray")
     axes[1].set_title(_("after {poolings} x {mode} pooling").format(
-        poolings=result.poolings, mode=result.mode))
+        poolings=result.poolings, mode=_(MODE_WORDS[result.mode])))
     # A symmetric colour scale keeps "no change" white whatever the largest change is.
     limit = max(result.largest, 1e-6)
     axes[2].imshow(result.difference, cmap="RdBu_r", vmin=-limit, vmax=limit)
