@@ -108,7 +108,7 @@ def warm_figures(assignment: str, solved) -> dict[str, float]:
         return nbformat.writes(nbformat.v4.new_notebook(
             cells=[nbformat.v4.new_code_cell(source)]))
 
-    template = warm.Template()
+    template = warm.Template().wait_ready()
     try:
         figures = {"startup": template.startup_seconds}
         times = []

@@ -256,7 +256,7 @@ def test_a_template_that_fails_to_start_says_its_last_error(monkeypatch):
     monkeypatch.setattr(sandbox, "template_command",
                         lambda spool: [*real_command(spool), "env", "PYTHONPATH=/nowhere"])
     with pytest.raises(warm.WarmUnavailable) as unavailable:
-        warm.Template()
+        warm.Template().wait_ready()
     assert str(unavailable.value) == (
         f"the template did not start: {sys.executable}: Error while finding module "
         "specification for 'learntools_lite.sandboxed.template' (ModuleNotFoundError: No "

@@ -1,9 +1,13 @@
 """``cvcourse release``, ``grade`` and ``feedback``: thin steps over nbgrader's API."""
 
+import contextlib
+import importlib
 import json
 import os
 import shutil
+import threading
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,12 +140,27 @@ def _jobs(course_dir: Path, assignment: str, students: list[str], options: RunOp
                           options.sandboxed, options.warm)
 
 
+def _import_exercises(course_dir: Path, assignment: str) -> None:
+    """Import the assignment's exercise modules (and TensorFlow with them) in a thread while
+    the submissions are sanitized: the judge, here, needs them for the first notebook. An
+    import that fails is left for the judge to report."""
+    def load(module: str) -> None:
+        with contextlib.suppress(Exception):
+            importlib.import_module(module)
+
+    for path in sorted((course_dir / "source" / assignment).glob("*.ipynb")):
+        with contextlib.suppress(CourseError):
+            module = exercise_of(course_dir, assignment, path.stem)
+            threading.Thread(target=load, args=(module,), daemon=True).start()
+
+
 def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
           say=print, options: RunOptions = RunOptions(),
           lms: str | None = None) -> tuple[list[StudentScore], list[str]]:
     """Import submissions (if given; ``lms`` names the export's format, detected when None),
     execute every submitted notebook in the sandbox (in parallel, or on a Dask cluster),
-    judge the test cells outside it, then score them all with nbgrader in this process.
+    judge the test cells outside it, and score each student with nbgrader in this process
+    as soon as their notebooks are executed (while the workers run the others).
 
     Executions are kept, so a run stopped at any point and started again executes only
     what is missing. Returns the scores and the problems met (one line each); a problem
@@ -149,6 +168,13 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
     check_assignment(course_dir, assignment)
     if options.sandboxed:
         sandbox.check_bubblewrap()
+    # The templates start, and the judge's exercises are imported, while the gradebook is
+    # prepared and the submissions are imported and sanitized.
+    local_warm = options.warm and options.sandboxed and options.scheduler is None
+    if local_warm:
+        warm.POOL.start(max(1, options.workers))
+    if options.scheduler is None:
+        _import_exercises(course_dir, assignment)
     api = database.prepared_api(course_dir)
     problems = []
     if submissions is not None:
@@ -174,8 +200,8 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
         if not result.get("success"):
             failed[student] = f"grading stopped early: {_last_line(result)}"
 
-    if options.warm and options.sandboxed and options.scheduler is None and students:
-        reason = warm.POOL.available()  # the first template, kept for the first job
+    if local_warm:
+        reason = warm.POOL.available()  # the templates started above, kept for the jobs
         if reason:
             say(warm.cold_line(reason))
     jobs = list(_jobs(course_dir, assignment, [s for s in students if s not in failed],
@@ -183,17 +209,24 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
     runs = (executors.run_on_dask(jobs, options.scheduler) if options.scheduler
             else executors.run_locally(jobs, options.workers))
     progress = Progress(len(jobs), "executing notebooks")
-    for job, execution in runs:
-        executions.store(course_dir, assignment, job.key, execution)
-        progress.advance(job.key[0])
-
     scoring = _api_with(course_dir, AUTOGRADE_STEPS)
-    for student in students:
-        if student in failed:
-            continue
+    unscored = [student for student in students if student not in failed]
+    running = Counter(job.key[0] for job in jobs)
+
+    def score(student: str) -> None:
+        unscored.remove(student)
         result = scoring.autograde(assignment, student, force=True, create=True)
         if not result.get("success"):
             failed[student] = f"grading stopped early: {_last_line(result)}"
+
+    for job, execution in runs:
+        executions.store(course_dir, assignment, job.key, execution)
+        progress.advance(job.key[0])
+        running[job.key[0]] -= 1
+        if not running[job.key[0]]:  # scored here while the workers run the others
+            score(job.key[0])
+    for student in list(unscored):  # nothing to execute: every execution was kept
+        score(student)
     for student in students:
         for record in sorted((course_dir / EXECUTED / assignment / student).glob("*.json")):
             for problem in json.loads(record.read_text())["problems"]:

@@ -54,38 +54,49 @@ class _Lines:
 
 
 class Template:
-    """One warm template process of this worker, ready for jobs (one at a time)."""
+    """One warm template process of this worker, ready for jobs (one at a time).
+
+    Made in two steps, so that several can start at once: the constructor starts the
+    process, :meth:`wait_ready` waits for its "ready". bubblewrap dies with the thread that
+    started it (``--die-with-parent``), so a template is started by a thread that outlives
+    it: the grading thread, or the worker thread that runs its jobs."""
 
     def __init__(self):
         self.spool = Path(tempfile.mkdtemp(prefix="cvcourse-spool-"))
         command = [*sandbox.template_command(self.spool), sys.executable, "-P", "-m",
                    sandbox.TEMPLATE]
         environment = sandbox.notebook_environment(sandbox.WORKDIR, "/tmp", sandbox.EDITION)
-        started = time.monotonic()
+        self.started = time.monotonic()
         # The template's own errors (an import that fails, say) go to a file, read only
         # if it does not start: a pipe nobody reads could fill up and stop it.
-        errors = tempfile.TemporaryFile(dir=self.spool)
+        self.errors = tempfile.TemporaryFile(dir=self.spool)
         try:
             self.process = subprocess.Popen(command, stdin=subprocess.PIPE,
-                                            stdout=subprocess.PIPE, stderr=errors,
+                                            stdout=subprocess.PIPE, stderr=self.errors,
                                             env=environment)
         except OSError as error:  # bwrap gone since grading checked it, say
-            errors.close()
+            self.errors.close()
             shutil.rmtree(self.spool, ignore_errors=True)
             raise WarmUnavailable(f"the template did not start: {error}") from None
         self.lines = _Lines(self.process.stdout)
         self.jobs = itertools.count()
+        self.startup_seconds = None
+
+    def wait_ready(self) -> "Template":
+        """Wait until the template has imported everything; itself, or WarmUnavailable
+        saying why it cannot serve."""
         answer = self.lines.next(STARTUP_SECONDS)
-        self.startup_seconds = time.monotonic() - started
+        self.startup_seconds = time.monotonic() - self.started
         if answer != "ready":
             self.close()
-            errors.seek(0)
-            said = errors.read().decode(errors="replace").strip().splitlines()
-            errors.close()
+            self.errors.seek(0)
+            said = self.errors.read().decode(errors="replace").strip().splitlines()
+            self.errors.close()
             reason = (answer or "").removeprefix("unavailable ").strip()
             raise WarmUnavailable(reason or "the template did not start"
                                   + (f": {said[-1][:300]}" if said else ""))
-        errors.close()
+        self.errors.close()
+        return self
 
     @property
     def alive(self) -> bool:
@@ -161,14 +172,37 @@ class TemplatePool:
         self.all: list[Template] = []
         self.lock = threading.Lock()
         self.unavailable = ""
+        self.starting: list[Template] = []
+
+    def start(self, count: int) -> None:
+        """Start ``count`` templates at once, without waiting for them (one per worker
+        that will run jobs): they import while the caller prepares the jobs."""
+        for _ in range(count):
+            try:
+                self.starting.append(Template())
+            except WarmUnavailable as error:
+                self.unavailable = str(error)
+                return
 
     def available(self) -> str:
-        """Why warm kernels cannot be had here, or "" (starting one template to see)."""
-        try:
-            self.release(self.acquire())
-        except WarmUnavailable as error:
-            return str(error)
-        return ""
+        """Why warm kernels cannot be had here, or "" (once the templates :meth:`start`
+        began are up; without any, starting one template to see)."""
+        starting, self.starting = self.starting, []
+        if not starting and not self.unavailable:
+            try:
+                self.release(self.acquire())
+            except WarmUnavailable:
+                pass  # kept in self.unavailable
+        for template in starting:
+            try:
+                template.wait_ready()
+            except WarmUnavailable as error:
+                self.unavailable = self.unavailable or str(error)
+                continue
+            with self.lock:
+                self.all.append(template)
+            self.release(template)
+        return self.unavailable
 
     def acquire(self) -> Template:
         with self.lock:
@@ -179,7 +213,7 @@ class TemplatePool:
                 if template.alive:
                     return template
         try:
-            template = Template()
+            template = Template().wait_ready()
         except WarmUnavailable as error:
             with self.lock:
                 self.unavailable = str(error)

@@ -10,11 +10,15 @@ import os
 import random
 import signal
 import sys
+import time
 import uuid
+from queue import Empty
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.connect import write_connection_file
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+from jupyter_client.utils import ensure_async
 
 
 class ForkedProcess:
@@ -63,6 +67,38 @@ class AdoptedKernel(LocalProvisioner):
         self.pgid = pid  # the kernel leads a session of its own (see _become_kernel)
 
 
+class ReadyClient(AsyncKernelClient):
+    """jupyter_client's client, ready once the kernel has answered ``kernel_info`` on the
+    shell channel and spoken on IOPub.
+
+    jupyter_client's own ``wait_for_ready`` then waits for 0.2 s of silence on IOPub, to
+    drop the status messages of its ``kernel_info`` request. nbclient ignores every message
+    whose parent is not the cell it runs, so for it that wait only delays each notebook;
+    this is the same loop without it (a warm notebook's whole overhead is about 0.4 s).
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await ensure_async(self.shell_channel.get_msg(timeout=1))
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:  # IOPub is connected once the kernel's status arrives on it
+                    await ensure_async(self.iopub_channel.get_msg(timeout=0.2))
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+
 def _become_kernel(connection_file: str) -> None:
     """In the forked child: drop what belongs to the parent, then run ipykernel as
     ``python -m ipykernel_launcher -f CONNECTION_FILE`` would, in the working folder."""
@@ -98,7 +134,8 @@ def start_forked_kernel(folder: str) -> AsyncKernelManager:
     pid = os.fork()
     if pid == 0:
         _become_kernel(connection_file)
-    manager = AsyncKernelManager(kernel_name="python3", connection_file=connection_file)
+    manager = AsyncKernelManager(kernel_name="python3", connection_file=connection_file,
+                                 client_factory=ReadyClient)
     manager.load_connection_file()
     manager.kernel_id = str(uuid.uuid4())
     provisioner = AdoptedKernel(kernel_id=manager.kernel_id, kernel_spec=manager.kernel_spec,

@@ -26,8 +26,8 @@ of TensorFlow's exists to be lost in a fork.
 
 import json
 import os
+import select
 import sys
-import time
 
 # What every course notebook imports, and what a kernel imports as it starts, imported
 # once here. The inline backend is what ipykernel would choose for matplotlib, and the
@@ -65,7 +65,7 @@ from .forked_kernel import start_forked_kernel  # noqa: E402
 SPOOL = "/spool"
 WORKDIR = "/tmp/submission"  # where a cold sandbox puts the submission too
 KERNEL_UID = 1000
-POLL_SECONDS = 0.05
+PROBE_SECONDS = 60  # the probe's copy only isolates itself and exits
 
 
 def _mounts_under(folder: str) -> list[str]:
@@ -149,13 +149,13 @@ def _run_notebook(request_fd: int, result_fd: int) -> None:
 
 def _wait(pid: int, seconds: float) -> None:
     """Wait for ``pid``; past ``seconds``, kill it (PID 1 of its namespace: everything
-    in the namespace goes with it)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if os.waitpid(pid, os.WNOHANG)[0]:
-            return
-        time.sleep(POLL_SECONDS)
-    os.kill(pid, 9)
+    in the namespace goes with it). A pidfd becomes readable the moment it ends."""
+    process = os.pidfd_open(pid)
+    try:
+        if not select.select([process], [], [], seconds)[0]:
+            os.kill(pid, 9)
+    finally:
+        os.close(process)
     os.waitpid(pid, 0)
 
 
@@ -204,7 +204,11 @@ def probe() -> str:
     os.close(write)
     with os.fdopen(read) as answer:
         reason = answer.read()
-    os.waitpid(pid, 0)
+    try:
+        _wait(pid, PROBE_SECONDS)  # as a job's copy is waited for: by its pidfd
+    except OSError as error:  # no pidfds (Linux before 5.3)
+        os.waitpid(pid, 0)
+        return f"a job's copy cannot be waited for ({error.strerror or error})"
     return reason
 
 
