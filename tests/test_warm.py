@@ -250,6 +250,32 @@ def test_cold_grading_starts_no_template(tmp_path, monkeypatch):
     assert [s.total for s in scores] == [4] and problems == []
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_one_template_per_worker_started_once_serves_the_whole_run(tmp_path, monkeypatch,
+                                                                   workers):
+    """The templates start with the run and live through it: none dies with the thread
+    that started it, so no job waits for a template of its own."""
+    started = []
+
+    class Counted(warm.Template):
+        def __init__(self):
+            super().__init__()
+            started.append(self)
+
+    monkeypatch.setattr(warm, "Template", Counted)
+    monkeypatch.setattr(warm, "POOL", warm.TemplatePool())
+    course = copy_course(tmp_path)
+    write_submissions(tmp_path / "subs", EX1,
+                      {name: submission(EX1, RIGHT) for name in ("amy", "ben", "cy")})
+    scores, problems = grade(course, EX1, tmp_path / "subs", say=lambda line: None,
+                             options=RunOptions(workers=workers))
+    assert [s.total for s in scores] == [4, 4, 4] and problems == []
+    assert len(started) == workers
+    records = [json.loads(executions.record_path(course, EX1, name, EX1).read_text())
+               for name in ("amy", "ben", "cy")]
+    assert all(record["warm"] for record in records)
+
+
 def test_a_template_that_fails_to_start_says_its_last_error(monkeypatch):
     real_command = sandbox.template_command
     # A template whose first import fails: the line names the failure.
