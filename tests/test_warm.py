@@ -214,7 +214,7 @@ def test_a_copy_cannot_undo_its_isolation_nor_reach_the_next(one_template_in_tur
 
 
 def test_a_template_that_cannot_isolate_its_copies_means_cold_grading_said_once(
-        tmp_path, monkeypatch):
+        tmp_path, monkeypatch, capfd):
     # bubblewrap's --disable-userns takes from the template what a copy needs first: a
     # user namespace of its own (as a platform without nested user namespaces would).
     real_command = sandbox.template_command
@@ -235,6 +235,7 @@ def test_a_template_that_cannot_isolate_its_copies_means_cold_grading_said_once(
     assert cold_lines == ["warm kernels are not available here (unshare: no user namespace "
                           "may be made here, user.max_user_namespaces is reached); grading "
                           "with cold kernels"]
+    assert "cold kernels" not in capfd.readouterr().err  # not a second time, from a job
 
 
 def test_cold_grading_starts_no_template(tmp_path, monkeypatch):

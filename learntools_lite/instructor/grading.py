@@ -8,7 +8,7 @@ import shutil
 import threading
 import warnings
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
@@ -202,8 +202,9 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
 
     if local_warm:
         reason = warm.POOL.available()  # the templates started above, kept for the jobs
-        if reason:
+        if reason:  # said once here; the jobs then do not try again
             say(warm.cold_line(reason))
+            options = replace(options, warm=False)
     jobs = list(_jobs(course_dir, assignment, [s for s in students if s not in failed],
                       options))
     runs = (executors.run_on_dask(jobs, options.scheduler) if options.scheduler

@@ -32,7 +32,10 @@ class WarmUnavailable(RuntimeError):
 
 
 class _Lines:
-    """Lines read from a pipe, with a time limit on each."""
+    """Lines read from a pipe, with a time limit on each.
+
+    ``select`` and ``os.read`` rather than the pipe's ``readline``, which cannot time out:
+    a template that hangs must not hang the worker waiting for it."""
 
     def __init__(self, pipe):
         self.fd = pipe.fileno()
