@@ -6,6 +6,7 @@ and the environment is set at import time, so kernels started by nbval and nbcli
 inherit it too.
 """
 
+import copy
 import os
 import socket
 import tempfile
@@ -59,6 +60,15 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def without_outputs(notebook):
+    """A copy of ``notebook`` with no outputs or execution counts: its cells as written."""
+    result = copy.deepcopy(notebook)
+    for cell in result.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return result
 
 
 def outcome_for(question, namespace, **values):

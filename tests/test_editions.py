@@ -3,7 +3,6 @@ from the one English source and the ``course`` catalog, its code is the English 
 a translated submission is graded exactly like its English twin, with feedback in its own
 language."""
 
-import copy
 import io
 import json
 
@@ -12,7 +11,7 @@ import pytest
 from grading_helpers import copy_course, solution_answers, submission, write_submissions
 from nbclient import NotebookClient
 
-from conftest import REPO, kernel_stderr_visible
+from conftest import REPO, kernel_stderr_visible, without_outputs
 from learntools_lite.core import i18n
 from learntools_lite.instructor import notebook_text
 from learntools_lite.instructor.authoring import solution_version
@@ -39,14 +38,6 @@ def has_cjk(text: str) -> bool:
 
 def code_cells(notebook) -> list[str]:
     return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-
-
-def without_outputs(notebook):
-    result = copy.deepcopy(notebook)
-    for cell in result.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    return result
 
 
 # --- What the build makes ---------------------------------------------------------------

@@ -1,12 +1,11 @@
 """The notebooks: generated copies match their source, and shipped exercises run cleanly."""
 
-import copy
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import REPO, kernel_stderr_visible
+from conftest import REPO, kernel_stderr_visible, without_outputs
 from learntools_lite.instructor.authoring import SourceError, solution_version
 from learntools_lite.instructor.build import CourseLayout
 from learntools_lite.instructor.nbgrader_course import generate_release, scratch_course
@@ -19,14 +18,6 @@ SOURCES = LAYOUT.sources
 
 def read(path):
     return nbformat.read(str(path), as_version=4)
-
-
-def without_outputs(notebook):
-    result = copy.deepcopy(notebook)
-    for cell in result.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    return result
 
 
 def run(notebook, workdir):

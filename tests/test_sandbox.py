@@ -382,6 +382,31 @@ def test_grading_refuses_to_run_unsandboxed_without_being_told(tmp_path, monkeyp
         grade(course, EX1, say=lambda line: None)
 
 
+def test_ctrl_c_while_a_student_is_scored_stops_the_run(tmp_path, monkeypatch):
+    """nbgrader's API turns every exception into a failed result, Ctrl-C too; scoring runs
+    between executions, and Ctrl-C there stops the run all the same, keeping what is
+    stored for the next run."""
+    from learntools_lite.instructor.preprocessors import SandboxedExecute
+
+    course = copy_course(tmp_path)
+    write_submissions(tmp_path / "subs", EX1, {
+        "amy": submission(EX1, RIGHT), "ben": submission(EX1, {}), "cal": submission(EX1, RIGHT)})
+
+    def pressed(self, notebook, resources):
+        raise KeyboardInterrupt  # as if the instructor pressed Ctrl-C while amy is scored
+
+    monkeypatch.setattr(SandboxedExecute, "preprocess", pressed)
+    with pytest.raises(KeyboardInterrupt):
+        grade(course, EX1, tmp_path / "subs", say=lambda line: None,
+              options=RunOptions(workers=1))
+    kept = sorted(p.parent.name for p in (course / "executed").rglob("*.json"))
+    assert 1 <= len(kept) < 3
+    monkeypatch.undo()
+    scores, problems = grade(course, EX1, say=lambda line: None)
+    assert {s.student: s.total for s in scores} == {"amy": 4, "ben": 0, "cal": 4}
+    assert problems == []
+
+
 def test_an_interrupted_run_resumes_with_only_the_missing_executions(tmp_path, monkeypatch):
     course = copy_course(tmp_path)
     write_submissions(tmp_path / "subs", EX1, {

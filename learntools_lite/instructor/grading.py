@@ -140,6 +140,16 @@ def _jobs(course_dir: Path, assignment: str, students: list[str], options: RunOp
                           options.sandboxed, options.warm)
 
 
+def _autograde(api, assignment: str, student: str) -> dict:
+    """nbgrader's autograde of one student through its API. The API reports every
+    exception as a failed result, Ctrl-C included; that one stops the run here too, as it
+    would anywhere else (what is stored is kept for the next run)."""
+    result = api.autograde(assignment, student, force=True, create=True)
+    if (result.get("error") or "").strip().endswith("KeyboardInterrupt"):
+        raise KeyboardInterrupt
+    return result
+
+
 def _import_exercises(course_dir: Path, assignment: str) -> None:
     """Import the assignment's exercise modules (and TensorFlow with them) in a thread while
     the submissions are sanitized: the judge, here, needs them for the first notebook. An
@@ -196,7 +206,7 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
     failed = {}
     preparing = _api_with(course_dir, [])  # nbgrader's sanitizing steps, nothing executed
     for student in students:
-        result = preparing.autograde(assignment, student, force=True, create=True)
+        result = _autograde(preparing, assignment, student)
         if not result.get("success"):
             failed[student] = f"grading stopped early: {_last_line(result)}"
 
@@ -216,7 +226,7 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
 
     def score(student: str) -> None:
         unscored.remove(student)
-        result = scoring.autograde(assignment, student, force=True, create=True)
+        result = _autograde(scoring, assignment, student)
         if not result.get("success"):
             failed[student] = f"grading stopped early: {_last_line(result)}"
 

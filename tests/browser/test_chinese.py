@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from learntools_lite.computer_vision import ex2
 from learntools_lite.core import i18n
 
-from .test_jupyterlab import AVERAGE_ANSWER, Q1_ANSWER, Q1_CHECK, SET_UP, WIDGET, title_of
+from .test_jupyterlab import AVERAGE_ANSWER, answer_q1, open_widget, title_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -32,13 +32,8 @@ def average_pooling_message() -> str:
 
 
 def test_a_chinese_exercise_names_the_mistake_in_chinese(lab):
-    notebook = lab.open(EXERCISE)
+    notebook, check_cell = answer_q1(lab, AVERAGE_ANSWER, EXERCISE)
     expect(notebook.cells.first).to_contain_text("练习 2", timeout=lab.timeout())
-    notebook.run(notebook.index_of(SET_UP))
-    answer_cell, check_cell = notebook.index_of(Q1_ANSWER), notebook.index_of(Q1_CHECK)
-    notebook.type_into(answer_cell, AVERAGE_ANSWER)
-    notebook.run(answer_cell)
-    notebook.run(check_cell)
 
     feedback = notebook.markdown_outputs(check_cell)
     expect(feedback).to_have_count(1, timeout=lab.timeout())
@@ -52,12 +47,7 @@ def test_a_chinese_exercise_names_the_mistake_in_chinese(lab):
 
 
 def test_the_chinese_widget_labels_its_button_slider_and_readout(lab):
-    notebook = lab.open(EXERCISE)
-    notebook.run(notebook.index_of(SET_UP))
-    widget_cell = notebook.index_of(WIDGET)
-    notebook.run(widget_cell)
-
-    widget = notebook.cell(widget_cell).locator(".widget-interact")
+    notebook, widget = open_widget(lab, EXERCISE)
     labels = widget.locator(".widget-slider .widget-label")
     expect(labels).to_have_text(["dx", "dy", chinese("poolings")], timeout=lab.timeout())
     expect(widget.locator("button")).to_have_text(chinese("random shift"),

@@ -46,10 +46,10 @@ def assert_styled_by_the_checker(title) -> None:
     assert title.evaluate("e => getComputedStyle(e).fontWeight") in ("700", "bold")
 
 
-def answer_q1(lab, answer: str):
+def answer_q1(lab, answer: str, exercise: str = EXERCISE):
     """Open the exercise, run its set-up, type ``answer`` into q_1's cell and run it and the
     check below; return the notebook and the check cell's index."""
-    notebook = lab.open(EXERCISE)
+    notebook = lab.open(exercise)
     notebook.run(notebook.index_of(SET_UP))
     answer_cell, check_cell = notebook.index_of(Q1_ANSWER), notebook.index_of(Q1_CHECK)
     notebook.type_into(answer_cell, answer)
@@ -114,13 +114,18 @@ def test_average_pooling_answer_is_named_as_the_mistake(lab):
     lab.screenshot("q1_average_pooling_mistake")
 
 
-def test_dx_slider_moved_with_the_keyboard_redraws_the_widget(lab):
-    notebook = lab.open(EXERCISE)
+def open_widget(lab, exercise: str = EXERCISE):
+    """Open the exercise, run its set-up and the first widget's cell; return the notebook
+    and the widget."""
+    notebook = lab.open(exercise)
     notebook.run(notebook.index_of(SET_UP))
     widget_cell = notebook.index_of(WIDGET)
     notebook.run(widget_cell)
+    return notebook, notebook.cell(widget_cell).locator(".widget-interact")
 
-    widget = notebook.cell(widget_cell).locator(".widget-interact")
+
+def test_dx_slider_moved_with_the_keyboard_redraws_the_widget(lab):
+    notebook, widget = open_widget(lab)
     dx = widget.locator(".widget-slider").first
     expect(dx.locator(".widget-label")).to_have_text("dx", timeout=lab.timeout())
     slider_readout = dx.locator(".widget-readout")
