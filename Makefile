@@ -124,7 +124,7 @@ build: $(VENV)/.installed-test  ## regenerate exercises/ and solutions/ from cou
 define catalog
 	$(BIN)/pybabel --quiet extract -F $(3) $(4) --no-location --omit-header -o $(2)/$(1).pot .
 	$(BIN)/pybabel --quiet update -D $(1) -i $(2)/$(1).pot -d $(2) --width 100 \
-		--no-fuzzy-matching --ignore-pot-creation-date
+		--no-fuzzy-matching --ignore-pot-creation-date --ignore-obsolete
 	$(BIN)/pybabel compile --statistics -D $(1) -d $(2)
 endef
 

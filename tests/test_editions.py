@@ -1,8 +1,9 @@
 """The course in its other languages: every generated notebook is what the build makes
-from the one English source and the ``course`` catalog, its code is the English code, and
-a translated submission is graded exactly like its English twin, with feedback in its own
-language."""
+from the one English source and the ``course`` catalog; an exercise's code is the English
+code, a lesson's differs only in what it says in words; and a translated submission is
+graded exactly like its English twin, with feedback in its own language."""
 
+import ast
 import io
 import json
 
@@ -116,20 +117,83 @@ def test_an_exercise_differs_from_its_english_twin_in_words_only(layout, source)
         assert ours.metadata["cvcourse"]["lang"] == layout.language
 
 
+class _Unworded(ast.NodeTransformer):
+    """A cell's code without its words: every string empty, every f-string reduced to the
+    expressions it formats (in any order)."""
+
+    def visit_Constant(self, node):
+        return ast.Constant("") if isinstance(node.value, str) else node
+
+    def visit_JoinedStr(self, node):
+        self.generic_visit(node)  # strings inside the expressions are words too
+        shown = sorted(ast.dump(v) for v in node.values if isinstance(v, ast.FormattedValue))
+        return ast.Constant(repr(shown))
+
+
+def unworded(source: str) -> str:
+    return ast.dump(_Unworded().visit(ast.parse(source)))
+
+
 @pytest.mark.parametrize("layout, lesson", LESSONS)
 def test_a_lesson_differs_from_its_english_twin_in_words_only(layout, lesson):
+    """The same code, but for the strings that say something; those are in the other
+    language wherever the English says something."""
     ours, theirs = read(layout.lesson(lesson)), read(lesson)
     first, *rest = ours.cells
     assert first.source == ("from learntools_lite.core import i18n\n\n"
                             f"i18n.choose({layout.language!r})")
-    assert code_cells(nbformat.v4.new_notebook(cells=rest)) == code_cells(theirs)
+    translated_code = code_cells(nbformat.v4.new_notebook(cells=rest))
+    assert [unworded(code) for code in translated_code] == \
+        [unworded(code) for code in code_cells(theirs)]
+    said = [message for code in code_cells(theirs)
+            for _node, message in notebook_text._words_in_code(code)]
+    assert len(said) >= 5
+    assert sum(has_cjk(code) for code in translated_code) >= 3
     assert all(has_cjk(cell.source) for cell in rest if cell.cell_type == "markdown")
+
+
+def test_a_lessons_code_says_in_other_words_what_the_catalog_translates():
+    words = _Words({"our car": "我们的小汽车",
+                    'f"{n} values, window {w}"': 'f"{n} 个值，窗口 {w}"'})
+    code = ('x = "SAME"  # a mode, left alone; × in a comment\n'
+            'show(["our car", "image"])\n'
+            'print(f"{n} values, window {w}", "not translated yet")\n')
+    translated, missing = notebook_text.translated_code(code, words)
+    assert translated == ('x = "SAME"  # a mode, left alone; × in a comment\n'
+                          'show(["我们的小汽车", "image"])\n'
+                          'print(f"{n} 个值，窗口 {w}", "not translated yet")\n')
+    assert missing == ["not translated yet"]
+    assert notebook_text.translated_code("%timeit f('two words')", words) == (
+        "%timeit f('two words')", [])
+    # A string inside an f-string's braces keeps its own quotes (3.11 wants them to differ).
+    inner = _Words({"two words": "两个词"})
+    assert notebook_text.translated_code("""print(f"{'two words':>13} {x}")""", inner) == (
+        """print(f"{'两个词':>13} {x}")""", [])
+
+
+def test_a_translation_that_breaks_a_lessons_code_stops_the_build():
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        'print(f"{n} values, window {w}")')])
+    words = _Words({'f"{n} values, window {w}"': 'f"{n} 个值，窗口 {w"'})
+    with pytest.raises(UntranslatedError, match=r"lesson.ipynb: the zh-CN code of cell 0 is "
+                       r"not Python \(f-string: expecting '}'"):
+        notebook_text.words_in_language(notebook, words, "zh-CN", "lesson.ipynb", lesson=True)
+
+
+class _Words:
+    """A catalog of a few messages, as gettext gives them."""
+
+    def __init__(self, messages: dict):
+        self.messages = messages
+
+    def gettext(self, message: str) -> str:
+        return self.messages.get(message, message)
 
 
 def test_a_new_english_cell_stops_the_build_until_it_is_translated():
     notebook = read(ENGLISH.sources[0])
     notebook.cells[0].source += "\n\nA sentence nobody has translated."
-    with pytest.raises(UntranslatedError, match=r"ex1_convolution.ipynb has 1 Markdown cell\(s\) "
+    with pytest.raises(UntranslatedError, match=r"ex1_convolution.ipynb has 1 message\(s\) "
                        r"with no zh-CN translation, the first beginning '# Exercise 1"):
         notebook_text.translated(notebook, "zh-CN", ENGLISH.locale, "ex1_convolution.ipynb")
 

@@ -140,9 +140,9 @@ def test_every_figure_speaks_chinese_with_every_glyph_drawn(draw, chinese, recwa
 
 def test_a_title_the_course_writes_is_translated_and_a_variables_name_is_not(recwarn):
     _drawn(lambda: visiontools.show_images([visiontools.read_image("car")] * 2,
-                                           ["our car", "image_filter"]), recwarn)
+                                           ["ReLU after kernel", "image_filter"]), recwarn)
     titles = [ax.get_title() for ax in matplotlib.pyplot.gcf().axes]
-    assert titles == [i18n_text("our car"), "image_filter"]
+    assert titles == [i18n_text("ReLU after kernel"), "image_filter"]
     assert re.search(r"[\u3400-\u9fff]", titles[0])
 
 

@@ -95,7 +95,8 @@ class CourseLayout:
 
     def translated(self, notebook_path: Path):
         """The notebook at ``notebook_path`` (an English source) in this layout's language."""
-        return translated(read(notebook_path), self.language, self.locale, notebook_path.name)
+        return translated(read(notebook_path), self.language, self.locale, notebook_path.name,
+                          lesson=notebook_path.parent == self.course / "lessons")
 
 
 class BuildError(ValueError):
