@@ -6,8 +6,10 @@ and the environment is set at import time, so kernels started by nbval and nbcli
 inherit it too.
 """
 
+import atexit
 import copy
 import os
+import shutil
 import socket
 import tempfile
 from contextlib import contextmanager
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 _SCRATCH = Path(tempfile.mkdtemp(prefix="cvcourse-tests-"))
+atexit.register(shutil.rmtree, _SCRATCH, ignore_errors=True)
 for variable, folder in {
     "HOME": "home", "MPLCONFIGDIR": "matplotlib", "KERAS_HOME": "keras",
     "IPYTHONDIR": "ipython", "JUPYTER_CONFIG_DIR": "jupyter/config",

@@ -6,6 +6,7 @@ import csv
 import gettext
 import re
 import string
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -269,6 +270,26 @@ def test_speaking_is_for_one_block_only():
         with i18n.speaking("en"):
             assert Status.NOT_ATTEMPTED.title == "Not attempted yet"
         assert Status.INCORRECT.title == "不正确"
+    assert Status.INCORRECT.title == "Incorrect"
+
+
+def test_threads_judging_at_once_each_speak_their_own_language():
+    """Grading workers judge two submissions at once, in two threads: a Chinese one must not
+    turn the English one's verdicts Chinese, nor the other way round."""
+    both_speaking, seen = threading.Barrier(2), {}
+
+    def judge(language: str) -> None:
+        with i18n.speaking(language):
+            both_speaking.wait(timeout=10)  # each thread's block is open while the other's is
+            seen[language] = Status.INCORRECT.title
+            both_speaking.wait(timeout=10)
+
+    threads = [threading.Thread(target=judge, args=(language,)) for language in ("en", "zh-CN")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {"en": "Incorrect", "zh-CN": "不正确"}
     assert Status.INCORRECT.title == "Incorrect"
 
 

@@ -275,6 +275,17 @@ def test_one_template_per_worker_started_once_serves_the_whole_run(tmp_path, mon
     records = [json.loads(executions.record_path(course, EX1, name, EX1).read_text())
                for name in ("amy", "ben", "cy")]
     assert all(record["warm"] for record in records)
+    assert not any(template.alive or template.spool.exists() for template in started)
+
+
+def test_a_template_that_died_is_dropped_with_its_spool(monkeypatch):
+    monkeypatch.setattr(warm, "POOL", warm.TemplatePool())
+    template = warm.POOL.acquire()
+    template.process.kill()
+    template.process.wait()
+    warm.POOL.release(template)
+    assert not template.spool.exists()
+    assert warm.POOL.all == [] and warm.POOL.free == []
 
 
 def test_a_template_that_fails_to_start_says_its_last_error(monkeypatch):

@@ -16,6 +16,7 @@ import gettext
 import os
 import warnings
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -29,7 +30,10 @@ ENGLISH = "en"
 LANGUAGES = {ENGLISH: "en", "zh-CN": "zh_CN"}
 OVERRIDE = "LEARNTOOLS_LANG"
 
-_chosen = ENGLISH
+_chosen = ENGLISH  # the learner's kernel: one choice for the whole process
+# The judge's language for the submission it is judging. A context variable, since the
+# grading workers judge several submissions at once, each in its own thread and language.
+_speaking: ContextVar[str | None] = ContextVar("speaking", default=None)
 
 
 class UnknownLanguage(ValueError):
@@ -71,18 +75,18 @@ def _override(value: str) -> str | None:
 def current() -> str:
     """The language messages are written in now."""
     override = os.environ.get(OVERRIDE, "").strip()
-    return (override and _override(override)) or _chosen
+    return (override and _override(override)) or _speaking.get() or _chosen
 
 
 @contextmanager
 def speaking(language: str):
-    """Write messages in ``language`` inside the block (the judge, for one submission)."""
-    global _chosen
-    before, _chosen = _chosen, known(language)
+    """Write messages in ``language`` inside the block, in this thread only (the judge,
+    for one submission, while other threads judge others)."""
+    token = _speaking.set(known(language))
     try:
         yield
     finally:
-        _chosen = before
+        _speaking.reset(token)
 
 
 @cache

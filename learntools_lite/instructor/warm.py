@@ -215,6 +215,7 @@ class TemplatePool:
                 template = self.free.pop()
                 if template.alive:
                     return template
+                self._forget(template)
         try:
             template = Template().wait_ready()
         except WarmUnavailable as error:
@@ -229,8 +230,15 @@ class TemplatePool:
         with self.lock:
             if template.alive:
                 self.free.append(template)
-            elif template in self.all:
-                self.all.remove(template)
+            else:
+                self._forget(template)
+
+    def _forget(self, template: Template) -> None:
+        """Drop a template that died (a job broke it), its spool folder with it; the
+        caller holds the lock."""
+        if template in self.all:
+            self.all.remove(template)
+        template.close()
 
     def close(self) -> None:
         """Stop every template (the end of a grading run, or of the process)."""
