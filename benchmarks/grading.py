@@ -18,7 +18,8 @@
 
 Run: ``.venv/bin/python benchmarks/grading.py [--students 20] [--assignment ex1_convolution]``.
 Half the students submit the worked solution, half the blank release. Each ``cvcourse``
-figure includes importing the submissions and writing the report.
+figure includes importing the submissions and writing the report; as for plain nbgrader,
+the assignment is generated (released) beforehand, untimed.
 """
 
 import argparse
@@ -60,7 +61,11 @@ def run(command: list[str], cwd: Path) -> float:
 
 
 def cvcourse(folder: Path, name: str, assignment: str, *options: str) -> float:
+    """One timed ``cvcourse grade`` in a fresh copy of the course, whose assignment is
+    generated first (untimed), as it is for plain nbgrader and as ``cvcourse release``
+    leaves it in a class."""
     course = copy_course(folder / name)
+    run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], course)
     return run([str(BIN / "cvcourse"), "--root", str(course.parent), "grade", assignment,
                 "--submissions", str(folder / "subs"), *options], course)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import nbformat
 
 from conftest import REPO
+from learntools_lite.core import i18n
 
 EX1, EX2, EX3 = "ex1_convolution", "ex2_maximum_pooling", "ex3_global_average_pooling"
 
@@ -52,7 +53,7 @@ def copy_course(target: Path, extra_config: str = "") -> Path:
     course.mkdir(parents=True)
     shutil.copy2(REPO / "course" / "nbgrader_config.py", course / "nbgrader_config.py")
     shutil.copytree(REPO / "course" / "source", course / "source")
-    for language in ("zh-CN",):
+    for language in sorted(set(i18n.LANGUAGES) - {i18n.ENGLISH}):
         shutil.copytree(REPO / "course" / language / "source", course / language / "source")
     if extra_config:
         with (course / "nbgrader_config.py").open("a") as handle:

@@ -110,6 +110,25 @@ def test_bad_grading_input_gives_one_clear_line(tmp_path, arguments, message):
     assert not (root / "course" / "submitted").exists()  # nothing was imported
 
 
+def test_a_dask_scheduler_that_cannot_be_reached_is_one_line(tmp_path, monkeypatch):
+    from grading_helpers import EX1, submission, write_submissions
+
+    from conftest import free_port
+    from learntools_lite.instructor import executors
+
+    root = _course_repo(tmp_path)
+    write_submissions(tmp_path / "subs", EX1, {"amy": submission(EX1, {})})
+    monkeypatch.setattr(executors, "CONNECT_SECONDS", 1)
+    nobody = f"tcp://127.0.0.1:{free_port()}"
+    for address, why in [(nobody, f"Timed out trying to connect to {nobody} after 1 s"),
+                         ("nonsense", "missing port number in address 'nonsense'")]:
+        with pytest.raises(SystemExit) as stop:
+            cli.main(["--root", str(root), "grade", EX1, "--submissions",
+                      str(tmp_path / "subs"), "--scheduler", address])
+        assert str(stop.value) == f"cvcourse: the Dask scheduler {address} cannot be reached: {why}"
+    assert not (root / "course" / "submitted").exists()  # nothing was imported
+
+
 def test_a_course_folder_without_nbgrader_config_is_refused(tmp_path):
     (tmp_path / "course").mkdir()
     with pytest.raises(SystemExit) as stop:

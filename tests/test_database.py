@@ -91,3 +91,41 @@ def test_a_url_sqlalchemy_cannot_use_is_one_line(tmp_path, url, message):
     with pytest.raises(SystemExit) as stop:
         cli.main(["--root", str(tmp_path), "--db", url, "release"])
     assert str(stop.value).startswith(f"cvcourse: {message}")
+
+
+def test_a_new_gradebook_has_nbgraders_own_tables_at_its_alembic_head(tmp_path):
+    """``ready`` makes a new gradebook in this process; it is the one nbgrader would make
+    (the same tables and columns, the current schema revision), and nbgrader opens it."""
+    from nbgrader.api import Gradebook
+    from sqlalchemy import create_engine, inspect
+
+    ours, theirs = f"sqlite:///{tmp_path / 'ours.db'}", f"sqlite:///{tmp_path / 'theirs.db'}"
+    database.ready(ours, "cvcourse")
+    with Gradebook(theirs):  # nbgrader's own making of a new gradebook
+        pass
+
+    def columns(url: str) -> dict:
+        engine = create_engine(url)
+        try:
+            tables = inspect(engine)
+            return {table: sorted(column["name"] for column in tables.get_columns(table))
+                    for table in tables.get_table_names()}
+        finally:
+            engine.dispose()
+
+    assert columns(ours) == columns(theirs)
+    assert database.revision(ours) == database.revision(theirs) == database.head_revision()
+    with Gradebook(ours, "cvcourse") as gradebook:
+        gradebook.add_student("amy")
+        assert [student.id for student in gradebook.students] == ["amy"]
+
+
+def test_students_are_added_once_whoever_is_already_there(tmp_path):
+    from nbgrader.api import Gradebook
+
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    database.ready(url, "cvcourse")
+    database.add_students(url, "cvcourse", ["bo", "ana"])
+    database.add_students(url, "cvcourse", ["ana", "cy", "cy", "bo"])
+    with Gradebook(url, "cvcourse") as gradebook:
+        assert sorted(student.id for student in gradebook.students) == ["ana", "bo", "cy"]

@@ -219,6 +219,15 @@ def test_each_markdown_cell_is_one_message_and_code_is_not_prose():
         (1, "# Title\n\nTwo paragraphs."), (4, "Third.")]
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ("ReLU after -kernel", True), ("Shift (dx, dy)", True), ("blurred, twice", True),
+    ("after pooling", True), ("image_filter", False), ("SAME", False),
+    ("magma", False), ("2 x 2", False), ("dx=6, dy=2", False), ("", False)])
+def test_one_rule_says_which_strings_in_code_are_words(text, words):
+    """The same rule picks an exercise's titles and a lesson's strings to translate."""
+    assert notebook_text.says_something(text) is words
+
+
 def test_titles_are_the_literal_ones_a_titled_call_draws():
     cells = [
         nbformat.v4.new_code_cell('visiontools.show_images([a, b], ["our car", "image_filter"])'),

@@ -157,7 +157,7 @@ def test_a_language_the_course_lacks_is_refused_in_one_line(course, exchange, ca
         "run `cvcourse build`")
     shutil.rmtree(course / "zh-CN")
     assert failure(course, "release", "--lang", "zh-CN") == (
-        f"cvcourse: {course} has no zh-CN edition ({course / 'zh-CN' / 'source'}): "
+        f"cvcourse: {course} has no zh-CN edition in {course / 'zh-CN' / 'source'}: "
         "run `cvcourse build`")
     assert not exchange.exists() and not (course / "release").exists()
 

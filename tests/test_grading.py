@@ -237,8 +237,8 @@ def test_cvcourse_grade_prints_a_table_and_writes_the_report(tmp_path, capsys):
     captured = capsys.readouterr()
     # Not a terminal: plain progress lines, no bar frames.
     assert "\r" not in captured.err
-    assert "executing notebooks: 0/5 done\n" in captured.err
-    assert "executing notebooks: 5/5 done\n" in captured.err
+    assert "grading students: 0/5 done\n" in captured.err
+    assert "grading students: 5/5 done\n" in captured.err
     table = captured.out.splitlines()
     assert table[:6] == ["student  q_1_test  q_2_test  q_3_test  q_4_test  total",
                          "amy      1         1         1         1         4/4  ",

@@ -8,12 +8,13 @@ only when the attack succeeds (or the real answers are wrong and the attack hide
 import json
 import socket
 import threading
+import time
 
 import pytest
 from grading_helpers import copy_course, hashes, solution_answers, submission, write_submissions
 
 from conftest import REPO, kernel_stderr_visible
-from learntools_lite.instructor import executions, executors, sandbox
+from learntools_lite.instructor import executions, executors, grading, sandbox, warm
 from learntools_lite.instructor.grading import (
     RunOptions,
     feedback,
@@ -418,24 +419,63 @@ def test_an_interrupted_run_resumes_with_only_the_missing_executions(tmp_path, m
         executed.append(job.key[0])
         return real_run_job(job)
 
-    def interrupted(jobs, workers):
-        for job_and_result in real_run_locally(jobs, 1):
-            yield job_and_result
+    def interrupted(runs, wait):
+        if list((course / "executed").rglob("*.json")):  # once one result is recorded
             raise KeyboardInterrupt  # as if the instructor pressed Ctrl-C here
+        return real_finished(runs, wait)
 
-    real_run_locally = executors.run_locally
+    real_finished = executors.LocalRuns.finished
     monkeypatch.setattr(executors, "run_job", counting_run_job)
-    monkeypatch.setattr(executors, "run_locally", interrupted)
+    monkeypatch.setattr(executors.LocalRuns, "finished", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        grade(course, EX1, tmp_path / "subs", say=lambda line: None)
+        grade(course, EX1, tmp_path / "subs", say=lambda line: None,
+              options=RunOptions(workers=1))
     kept = sorted(p.parent.name for p in (course / "executed").rglob("*.json"))
     assert len(kept) == 1  # the one result that arrived before the interruption
     executed.clear()
-    monkeypatch.setattr(executors, "run_locally", real_run_locally)
+    monkeypatch.setattr(executors.LocalRuns, "finished", real_finished)
     scores, _ = grade(course, EX1, say=lambda line: None)
     assert {s.student: s.total for s in scores} == {"amy": 4, "ben": 0, "cal": 4}
     assert sorted(executed) == sorted({"amy", "ben", "cal"} - set(kept))
     assert list((course / "executed").rglob("*.partial")) == []
+
+
+@pytest.mark.parametrize("warm_kernels", [False, True], ids=["cold", "warm"])
+def test_a_students_notebooks_run_while_the_next_students_are_sanitized(tmp_path, monkeypatch,
+                                                                        warm_kernels):
+    """The run does not sanitize the whole class before executing anyone: a student's
+    notebooks start (cold at once; warm once the templates are up) while nbgrader
+    sanitizes the next students, and every student is scored once."""
+    course = copy_course(tmp_path)
+    names = [f"s{number}" for number in range(6)]
+    write_submissions(tmp_path / "subs", EX1, {name: submission(EX1, RIGHT) for name in names})
+    happened = []
+    real_autograde, real_run_job = grading._autograde, executors.run_job
+
+    def autograde(api, assignment, student):
+        if warm_kernels and student == names[3]:  # the templates come up mid-class
+            deadline = time.monotonic() + 120
+            while not warm.POOL.started() and time.monotonic() < deadline:
+                time.sleep(0.1)
+        result = real_autograde(api, assignment, student)
+        sanitizing = api.config.Autograde.autograde_preprocessors == []
+        happened.append(("sanitized" if sanitizing else "scored", student))
+        return result
+
+    def run_job(job):
+        happened.append(("executing", job.key[0]))
+        return real_run_job(job)
+
+    monkeypatch.setattr(grading, "_autograde", autograde)
+    monkeypatch.setattr(executors, "run_job", run_job)
+    scores, problems = grade(course, EX1, tmp_path / "subs", say=lambda line: None,
+                             options=RunOptions(workers=2, warm=warm_kernels))
+    assert [s.total for s in scores] == [4] * len(names) and problems == []
+    assert happened.index(("executing", names[0])) < happened.index(("sanitized", names[-1]))
+    assert sorted(student for what, student in happened if what == "scored") == names
+    records = [json.loads(executions.record_path(course, EX1, name, EX1).read_text())
+               for name in names]
+    assert [record["warm"] for record in records] == [warm_kernels] * len(names)
 
 
 def test_a_dask_cluster_executes_the_notebooks(tmp_path):

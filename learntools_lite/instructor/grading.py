@@ -66,17 +66,15 @@ def release(course_dir: Path, names: tuple[str, ...] = (), say=print,
     notebooks: the cells nbgrader grades are the same in both."""
     language = i18n.known(language)
     translated = course_dir / language / "source"
-    if language != i18n.ENGLISH and not translated.is_dir():
-        raise CourseError(f"{course_dir} has no {language} edition ({translated}): run "
-                          "`cvcourse build`")
     for assignment in names:
         check_assignment(course_dir, assignment)  # all known, before anything is generated
     names = names or tuple(assignments(course_dir))
     untranslated = [name for name in names if language != i18n.ENGLISH
                     and not (translated / name).is_dir()]
-    if untranslated:
-        raise CourseError(f"{', '.join(untranslated)} has no {language} edition in "
-                          f"{translated}: run `cvcourse build`")
+    if untranslated:  # one line, before anything is generated
+        missing = (course_dir if not translated.is_dir() else ", ".join(untranslated))
+        raise CourseError(f"{missing} has no {language} edition in {translated}: run "
+                          "`cvcourse build`")
     api = database.prepared_api(course_dir)
     for assignment in names:
         require(api.generate_assignment(assignment, force=True),
@@ -123,21 +121,23 @@ def limits_for(course_dir: Path, options: RunOptions) -> sandbox.Limits:
     return executions.limits_for(load_config(course_dir), options.memory_mb)
 
 
-def _jobs(course_dir: Path, assignment: str, students: list[str], options: RunOptions):
-    """One job per sanitized notebook that has no up-to-date execution yet."""
-    limits = limits_for(course_dir, options)
-    exercises = {}  # notebook -> exercise module, read once from the course's source
-    for student in students:
-        folder = course_dir / "autograded" / student / assignment
-        files = executions.other_files(folder)
-        for path in sorted(folder.glob("*.ipynb")):
-            notebook = nbformat.read(str(path), as_version=4)
-            key = (student, path.stem, fingerprint(notebook))
-            if executions.cached(course_dir, assignment, key) is None:
-                if path.stem not in exercises:
-                    exercises[path.stem] = exercise_of(course_dir, assignment, path.stem)
-                yield Job(key, nbformat.writes(notebook), files, limits, exercises[path.stem],
-                          options.sandboxed, options.warm)
+def _jobs(course_dir: Path, assignment: str, student: str, limits: sandbox.Limits,
+          options: RunOptions, exercises: dict) -> list[Job]:
+    """One job per sanitized notebook of ``student`` that has no up-to-date execution yet
+    (``exercises`` keeps each notebook's exercise module, read once from the course's
+    source)."""
+    folder = course_dir / "autograded" / student / assignment
+    files = executions.other_files(folder)
+    jobs = []
+    for path in sorted(folder.glob("*.ipynb")):
+        notebook = nbformat.read(str(path), as_version=4)
+        key = (student, path.stem, fingerprint(notebook))
+        if executions.cached(course_dir, assignment, key) is None:
+            if path.stem not in exercises:
+                exercises[path.stem] = exercise_of(course_dir, assignment, path.stem)
+            jobs.append(Job(key, nbformat.writes(notebook), files, limits,
+                            exercises[path.stem], options.sandboxed, options.warm))
+    return jobs
 
 
 def _autograde(api, assignment: str, student: str) -> dict:
@@ -178,13 +178,31 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
     check_assignment(course_dir, assignment)
     if options.sandboxed:
         sandbox.check_bubblewrap()
-    # The templates start, and the judge's exercises are imported, while the gradebook is
-    # prepared and the submissions are imported and sanitized.
-    local_warm = options.warm and options.sandboxed and options.scheduler is None
-    if local_warm:
-        warm.POOL.start(max(1, options.workers))
-    if options.scheduler is None:
-        _import_exercises(course_dir, assignment)
+    # A Dask scheduler is reached first, before anything is imported.
+    with executors.runs(options.workers, options.scheduler) as runs:
+        # The templates start, and the judge's exercises are imported, while the gradebook
+        # is prepared and the submissions are imported and sanitized.
+        local_warm = options.warm and options.sandboxed and options.scheduler is None
+        if local_warm:
+            warm.POOL.start(max(1, options.workers))
+        if options.scheduler is None:
+            _import_exercises(course_dir, assignment)
+        problems, students = _prepare(course_dir, assignment, submissions, say, lms)
+        failed = _execute_and_score(course_dir, assignment, students, say, options, runs,
+                                    settled=not local_warm)
+    for student in students:
+        for record in sorted((course_dir / EXECUTED / assignment / student).glob("*.json")):
+            for problem in json.loads(record.read_text())["problems"]:
+                failed.setdefault(student, f"{record.stem}: {problem}")
+    scores = read_scores(course_dir, assignment, students, failed)
+    problems += [f"{s.student}: {s.problem}" for s in scores if s.problem]
+    return scores, problems
+
+
+def _prepare(course_dir: Path, assignment: str, submissions: Path | None, say,
+             lms: str | None) -> tuple[list[str], list[str]]:
+    """Import the submissions and ready the gradebook; the problems met importing, and the
+    students who submitted the assignment."""
     api = database.prepared_api(course_dir)
     problems = []
     if submissions is not None:
@@ -202,49 +220,66 @@ def grade(course_dir: Path, assignment: str, submissions: Path | None = None,
     if not students:
         raise CourseError(f"no submissions for {assignment} in {course_dir / 'submitted'}")
     database.add_students(api.coursedir.db_url, api.coursedir.course_id, students)
+    return problems, students
 
+
+def _execute_and_score(course_dir: Path, assignment: str, students: list[str], say,
+                       options: RunOptions, runs, settled: bool) -> dict[str, str]:
+    """Sanitize each student with nbgrader, then execute their notebooks at once on
+    ``runs`` while the next ones are sanitized, and score each student when theirs are
+    done. Unless ``settled``, jobs wait until the warm templates are up (or known not to
+    be). Returns why each student who could not be scored was not."""
     failed = {}
     preparing = _api_with(course_dir, [])  # nbgrader's sanitizing steps, nothing executed
+    scoring = _api_with(course_dir, AUTOGRADE_STEPS)
+    limits, exercises = limits_for(course_dir, options), {}
+    progress = Progress(len(students), "grading students")
+    running = Counter()  # student -> notebooks still executing
+    waiting = []  # sanitized students whose jobs wait until warm or cold is settled
+
+    def score(student: str) -> None:
+        result = _autograde(scoring, assignment, student)
+        if not result.get("success"):
+            failed[student] = f"grading stopped early: {_last_line(result)}"
+        progress.advance(student)
+
+    def submit(student: str) -> None:
+        jobs = _jobs(course_dir, assignment, student, limits, options, exercises)
+        if not jobs:  # nothing to execute: every execution was kept
+            score(student)
+        running[student] = len(jobs)
+        for job in jobs:
+            runs.submit(job)
+
+    def collect(wait: bool) -> None:
+        for job, execution in runs.finished(wait):
+            student = job.key[0]
+            executions.store(course_dir, assignment, job.key, execution)
+            running[student] -= 1
+            if not running[student]:  # scored here while the workers run the others
+                score(student)
+
     for student in students:
         result = _autograde(preparing, assignment, student)
         if not result.get("success"):
             failed[student] = f"grading stopped early: {_last_line(result)}"
-
-    if local_warm:
-        reason = warm.POOL.available()  # the templates started above, kept for the jobs
-        if reason:  # said once here; the jobs then do not try again
-            say(warm.cold_line(reason))
-            options = replace(options, warm=False)
-    jobs = list(_jobs(course_dir, assignment, [s for s in students if s not in failed],
-                      options))
-    runs = (executors.run_on_dask(jobs, options.scheduler) if options.scheduler
-            else executors.run_locally(jobs, options.workers))
-    progress = Progress(len(jobs), "executing notebooks")
-    scoring = _api_with(course_dir, AUTOGRADE_STEPS)
-    unscored = [student for student in students if student not in failed]
-    running = Counter(job.key[0] for job in jobs)
-
-    def score(student: str) -> None:
-        unscored.remove(student)
-        result = _autograde(scoring, assignment, student)
-        if not result.get("success"):
-            failed[student] = f"grading stopped early: {_last_line(result)}"
-
-    for job, execution in runs:
-        executions.store(course_dir, assignment, job.key, execution)
-        progress.advance(job.key[0])
-        running[job.key[0]] -= 1
-        if not running[job.key[0]]:  # scored here while the workers run the others
-            score(job.key[0])
-    for student in list(unscored):  # nothing to execute: every execution was kept
-        score(student)
-    for student in students:
-        for record in sorted((course_dir / EXECUTED / assignment / student).glob("*.json")):
-            for problem in json.loads(record.read_text())["problems"]:
-                failed.setdefault(student, f"{record.stem}: {problem}")
-    scores = read_scores(course_dir, assignment, students, failed)
-    problems += [f"{s.student}: {s.problem}" for s in scores if s.problem]
-    return scores, problems
+            progress.advance(student)
+        else:
+            waiting.append(student)
+        if not settled and (warm.POOL.started() or student == students[-1]):
+            settled = True
+            reason = warm.POOL.available()  # the templates started above
+            if reason:  # said once here; the jobs then do not try again
+                say(warm.cold_line(reason))
+                options = replace(options, warm=False)
+        if settled:
+            for ready in waiting:
+                submit(ready)
+            waiting.clear()
+        collect(wait=False)
+    while any(running.values()):
+        collect(wait=True)
+    return failed
 
 
 def read_scores(course_dir: Path, assignment: str, students: list[str],

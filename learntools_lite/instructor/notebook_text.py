@@ -52,6 +52,16 @@ def extract_markdown(fileobj, keywords, comment_tags, options):
     yield from _markdown(_notebook(fileobj)["cells"])
 
 
+WORDS = re.compile(r"[A-Za-z][,;:]? +[A-Za-z(]")
+
+
+def says_something(text: str) -> bool:
+    """Whether a string in a notebook's code is words for a reader, to be translated (two
+    words at least: a figure's title or label, a printed line), rather than a name, a mode
+    or a colour ("image_filter", "SAME", "magma"), which stays as it is."""
+    return bool(WORDS.search(text))
+
+
 def _titles(call: ast.Call):
     name = call.func.attr if isinstance(call.func, ast.Attribute) else \
         getattr(call.func, "id", None)
@@ -67,7 +77,7 @@ def _titles(call: ast.Call):
 
 def extract_titles(fileobj, keywords, comment_tags, options):
     """Babel extractor: the literal titles a notebook's code cells pass to a titled call
-    (a title that is a variable's name stays a name: the catalog leaves it out). They are
+    that say something (a title that is a variable's name stays a name). They are
     translated where they are drawn, like the messages marked ``N_``, and go to the
     catalog extracted with that keyword only."""
     if "N_" not in keywords:
@@ -82,13 +92,10 @@ def extract_titles(fileobj, keywords, comment_tags, options):
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 for title in _titles(node):
-                    if not title.isidentifier():
+                    if says_something(title):
                         yield number, None, title, []
 
 
-# A string in a lesson's code that says something (two words at least): a figure's title
-# or label, a printed line. Names, modes and colours ("SAME", "magma") are left alone.
-WORDS = re.compile(r"[A-Za-z][,;:]? +[A-Za-z(]")
 
 
 def _words_in_code(source: str) -> list[tuple[ast.AST, str]]:
@@ -105,10 +112,10 @@ def _words_in_code(source: str) -> list[tuple[ast.AST, str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
             said = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
-            if WORDS.search(said):
+            if says_something(said):
                 found.append((node, ast.get_source_segment(source, node)))
         elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
-              and id(node) not in parts and WORDS.search(node.value)):
+              and id(node) not in parts and says_something(node.value)):
             found.append((node, node.value))
     return sorted(found, key=lambda pair: (pair[0].lineno, pair[0].col_offset))
 

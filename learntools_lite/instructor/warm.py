@@ -41,6 +41,10 @@ class _Lines:
         self.fd = pipe.fileno()
         self.buffer = b""
 
+    def waiting(self) -> bool:
+        """Whether there is something to read now (a line, or the end of the pipe)."""
+        return b"\n" in self.buffer or bool(select.select([self.fd], [], [], 0)[0])
+
     def next(self, seconds: float) -> str | None:
         """The next line, or None at the end of the pipe or when ``seconds`` have passed."""
         deadline = time.monotonic() + seconds
@@ -147,7 +151,7 @@ class Template:
         if self.alive:
             self.process.kill()
         self.process.wait()
-        for pipe in (self.process.stdin, self.process.stdout):
+        for pipe in (self.process.stdin, self.process.stdout, self.errors):
             pipe.close()
         shutil.rmtree(self.spool, ignore_errors=True)
 
@@ -186,6 +190,11 @@ class TemplatePool:
             except WarmUnavailable as error:
                 self.unavailable = str(error)
                 return
+
+    def started(self) -> bool:
+        """Whether every template :meth:`start` began has said whether it is ready (so
+        :meth:`available` would not wait)."""
+        return all(template.lines.waiting() for template in self.starting)
 
     def available(self) -> str:
         """Why warm kernels cannot be had here, or "" (once the templates :meth:`start`
@@ -243,7 +252,8 @@ class TemplatePool:
     def close(self) -> None:
         """Stop every template (the end of a grading run, or of the process)."""
         with self.lock:
-            templates, self.all, self.free = self.all, [], []
+            templates, self.all, self.free = self.all + self.starting, [], []
+            self.starting = []
         for template in templates:
             template.close()
 
