@@ -2,6 +2,8 @@
 course config, then nbgrader's SQLite file; the same choice for nbgrader's own commands and
 the formgrader. (The PostgreSQL server itself is tested in test_postgres.py.)"""
 
+from contextlib import closing
+
 import pytest
 from grading_helpers import copy_course
 
@@ -96,24 +98,24 @@ def test_a_url_sqlalchemy_cannot_use_is_one_line(tmp_path, url, message):
 def test_a_new_gradebook_has_nbgraders_own_tables_at_its_alembic_head(tmp_path):
     """``ready`` makes a new gradebook in this process; it is the one nbgrader would make
     (the same tables and columns, the current schema revision), and nbgrader opens it."""
-    from nbgrader.api import Gradebook
-    from sqlalchemy import create_engine, inspect
+    import sqlite3
 
-    ours, theirs = f"sqlite:///{tmp_path / 'ours.db'}", f"sqlite:///{tmp_path / 'theirs.db'}"
-    database.ready(ours, "cvcourse")
-    with Gradebook(theirs):  # nbgrader's own making of a new gradebook
+    from nbgrader.api import Gradebook
+
+    ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
+    database.ready(f"sqlite:///{ours}", "cvcourse")
+    with Gradebook(f"sqlite:///{theirs}"):  # nbgrader's own making of a new gradebook
         pass
 
-    def columns(url: str) -> dict:
-        engine = create_engine(url)
-        try:
-            tables = inspect(engine)
-            return {table: sorted(column["name"] for column in tables.get_columns(table))
-                    for table in tables.get_table_names()}
-        finally:
-            engine.dispose()
+    def columns(path) -> dict:
+        with closing(sqlite3.connect(path)) as connection:
+            tables = [row[0] for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")]
+            return {table: sorted(row[1] for row in connection.execute(
+                f"PRAGMA table_info({table})")) for table in tables}
 
     assert columns(ours) == columns(theirs)
+    ours, theirs = f"sqlite:///{ours}", f"sqlite:///{theirs}"
     assert database.revision(ours) == database.revision(theirs) == database.head_revision()
     with Gradebook(ours, "cvcourse") as gradebook:
         gradebook.add_student("amy")

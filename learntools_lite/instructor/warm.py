@@ -95,10 +95,11 @@ class Template:
         answer = self.lines.next(STARTUP_SECONDS)
         self.startup_seconds = time.monotonic() - self.started
         if answer != "ready":
-            self.close()
+            self.process.kill()  # read what it said once it can say no more
+            self.process.wait()
             self.errors.seek(0)
             said = self.errors.read().decode(errors="replace").strip().splitlines()
-            self.errors.close()
+            self.close()
             reason = (answer or "").removeprefix("unavailable ").strip()
             raise WarmUnavailable(reason or "the template did not start"
                                   + (f": {said[-1][:300]}" if said else ""))
