@@ -22,7 +22,11 @@ from nbgrader.preprocessors import (
 
 from learntools_lite.instructor.database import configure as choose_gradebook
 from learntools_lite.instructor.late import PenaltyPerDay
-from learntools_lite.instructor.preprocessors import AUTOGRADE_STEPS, ClearSolutionsWithStarter
+from learntools_lite.instructor.preprocessors import (
+    AUTOGRADE_STEPS,
+    SANITIZE_STEPS,
+    ClearSolutionsWithStarter,
+)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -67,6 +71,8 @@ c.IgnorePattern.pattern = (
 # Execute would run them in this process and, since hidden tests only record values, could
 # not tell a right answer from a wrong one.
 c.Autograde.autograde_preprocessors = AUTOGRADE_STEPS
+# A submission with a copied graded cell is sanitized instead of failing (one copy kept).
+c.Autograde.sanitize_preprocessors = SANITIZE_STEPS
 
 # The slowest legitimate cell (the set-up cell: importing TensorFlow, loading the model)
 # takes under 10 s on a 2-core CPU; 30 s stops an endless loop without cutting it short.

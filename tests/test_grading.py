@@ -1,6 +1,8 @@
 """The nbgrader round trip on a temporary copy of the course: exact scores for honest,
 broken and hostile submissions, with nothing in the repository or the submissions changed."""
 
+import copy
+
 import nbformat
 import pytest
 from grading_helpers import (
@@ -16,7 +18,12 @@ from nbgrader.preprocessors import Execute
 from conftest import REPO, kernel_stderr_visible
 from learntools_lite.instructor.grading import RunOptions, grade
 from learntools_lite.instructor.nbgrader_course import load_config
-from learntools_lite.instructor.preprocessors import AUTOGRADE_STEPS, SandboxedExecute
+from learntools_lite.instructor.preprocessors import (
+    AUTOGRADE_STEPS,
+    SANITIZE_STEPS,
+    DeduplicateIdsWhole,
+    SandboxedExecute,
+)
 
 EX1 = "ex1_convolution"
 ALL = sorted(p.name for p in (REPO / "course" / "source").iterdir())
@@ -26,6 +33,18 @@ pytestmark = [pytest.mark.slow, pytest.mark.grading]
 def _drop_test_cell(notebook, grade_id):
     notebook.cells = [c for c in notebook.cells
                       if c.metadata.get("nbgrader", {}).get("grade_id") != grade_id]
+
+
+def _copy_cell(notebook, grade_id, source=None):
+    """The cell with ``grade_id`` copied just below itself, its metadata with it (as
+    JupyterLab's copy and paste does), the copy holding ``source`` if given."""
+    index = next(i for i, c in enumerate(notebook.cells)
+                 if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    copied = copy.deepcopy(notebook.cells[index])
+    copied.id = f"copy-of-{grade_id}".replace("_", "-")
+    if source is not None:
+        copied.source = source
+    notebook.cells.insert(index + 1, copied)
 
 
 def _set_test_cell(notebook, grade_id, **changes):
@@ -57,6 +76,12 @@ def _students():
     def test_made_markdown(notebook):
         _set_test_cell(notebook, "q_1_test", cell_type="markdown")
 
+    def test_copied(notebook):
+        _copy_cell(notebook, "q_1_test")
+
+    def answer_copied_and_changed(notebook):  # the copy runs last: its answer counts
+        _copy_cell(notebook, "q_3", "image_detect = image_filter")
+
     return {
         # student: (notebook, expected points for q_1_test to q_4_test). q_4 builds on
         # image_filter (q_2), not on q_3's answer.
@@ -73,6 +98,9 @@ def _students():
         "judy": (submission(EX1, {}, tests_deleted), (0, 0, 0, 0)),
         "ken": (submission(EX1, right, test_made_markdown), (1, 1, 1, 1)),
         "leo": (submission(EX1, stderr), (1, 1, 1, 1)),
+        # A copied graded cell: nbgrader keeps the last copy graded, the others plain.
+        "mia": (submission(EX1, right, test_copied), (1, 1, 1, 1)),
+        "ned": (submission(EX1, right, answer_copied_and_changed), (1, 1, 0, 1)),
     }
 
 
@@ -343,3 +371,5 @@ def test_every_autograde_of_the_course_is_sandboxed_and_judged():
     steps = load_config(REPO / "course").Autograde.autograde_preprocessors
     assert steps == AUTOGRADE_STEPS
     assert Execute not in steps and steps[0] is SandboxedExecute
+    sanitizing = load_config(REPO / "course").Autograde.sanitize_preprocessors
+    assert sanitizing == SANITIZE_STEPS and DeduplicateIdsWhole in sanitizing

@@ -1,12 +1,18 @@
 """nbgrader preprocessors of our own, configured in ``course/nbgrader_config.py``: the
-release's starter code, and the sandboxed, judged execution that autograding uses."""
+release's starter code, a copied graded cell made a plain one, and the sandboxed, judged
+execution that autograding uses."""
 
 import os
 from pathlib import Path
 
 import nbformat
 from nbgrader.converters import Autograde
-from nbgrader.preprocessors import ClearSolutions, Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import (
+    ClearSolutions,
+    DeduplicateIds,
+    Execute,
+    NbGraderPreprocessor,
+)
 
 from . import executions, sandbox
 from .authoring import METADATA_KEY
@@ -33,6 +39,20 @@ class ClearSolutionsWithStarter(ClearSolutions):
         if not cell.metadata[METADATA_KEY]:
             del cell.metadata[METADATA_KEY]
         return replaced
+
+
+class DeduplicateIdsWhole(DeduplicateIds):
+    """nbgrader's DeduplicateIds, finished: a learner who copied a graded cell (its
+    metadata comes along) has every copy but the last made a plain cell. nbgrader empties
+    the copy's ``nbgrader`` metadata but leaves the key, on which its own OverwriteCells
+    then fails (``KeyError: 'grade_id'``) and the whole submission scores 0; the key is
+    removed here."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if cell.metadata.get("nbgrader") == {}:
+            del cell.metadata["nbgrader"]
+        return cell, resources
 
 
 class SandboxedExecute(NbGraderPreprocessor):
@@ -70,3 +90,6 @@ class SandboxedExecute(NbGraderPreprocessor):
 # nbgrader's own autograde steps with one change: Execute becomes SandboxedExecute.
 AUTOGRADE_STEPS = [SandboxedExecute if step is Execute else step
                    for step in Autograde.class_traits()["autograde_preprocessors"].default()]
+# nbgrader's own sanitizing steps with one change: DeduplicateIds becomes DeduplicateIdsWhole.
+SANITIZE_STEPS = [DeduplicateIdsWhole if step is DeduplicateIds else step
+                  for step in Autograde.class_traits()["sanitize_preprocessors"].default()]
