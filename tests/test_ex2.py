@@ -385,9 +385,11 @@ POOL2D_MISTAKES = {
                                 "None, 'max'"),
                         "`pool2d` takes `(X, size)`, but the checker calls it as"),
     "NaN result": (variant("    return Y\n", "    return Y * np.nan\n"),
-                   "`pool2d(X, 2)` contains 9 NaN or infinite value(s)"),
+                   "`pool2d(X, 2)` contains 9 NaN or infinite value(s); every entry should be "
+                   "a finite number. The call was `pool2d(X, 2)` with `X` of shape `(6, 6)`."),
     "text result": (variant("    return Y\n", "    return Y.astype(str)\n"),
-                    "`pool2d(X, 2)` should hold real numbers"),
+                    "`pool2d(X, 2)` should hold real numbers, but it holds `<U32` values (it is "
+                    "a `ndarray`). The call was `pool2d(X, 2)` with `X` of shape `(6, 6)`."),
 }
 
 

@@ -188,16 +188,20 @@ def test_the_compiled_catalog_is_its_po_file(language, domain):
     assert messages == entries(language, (domain,)), "run `make messages`"
 
 
-@pytest.mark.parametrize("joined, shown", [
-    ("形状不对。 请重新运行设置单元格。", "形状不对。请重新运行设置单元格。"),
-    ("真的吗？  是的！ 好；  再来", "真的吗？是的！好；再来"),
-    ("The shape is wrong. Re-run the set-up cell.", "The shape is wrong. Re-run the set-up cell."),
-    ("结尾。 \n下一段", "结尾。 \n下一段"),
+@pytest.mark.parametrize("parts, joined", [
+    (("The shape is wrong.", "Re-run the set-up cell."),
+     "The shape is wrong. Re-run the set-up cell."),
+    (("形状不对。", "请重新运行设置单元格。"), "形状不对。请重新运行设置单元格。"),
+    (("真的吗？", "是的！", "好；", "再来"), "真的吗？是的！好；再来"),
+    (("`pool2d`（`X` 的形状为 `(6, 6)`）", "结束。"), "`pool2d`（`X` 的形状为 `(6, 6)`）结束。"),
+    # A message with no translation stays English, and is spaced as English is.
+    (("形状不对。", "Re-run the set-up cell.", "再来。"),
+     "形状不对。Re-run the set-up cell. 再来。"),
+    (("", "Only this.", ""), "Only this."),
+    ((), ""),
 ])
-def test_sentences_joined_for_english_lose_the_space_after_a_full_width_stop(joined, shown):
-    from learntools_lite.core.outcome import incorrect
-
-    assert incorrect(joined).message == shown
+def test_sentences_are_spaced_as_each_language_writes_them(parts, joined):
+    assert i18n.sentences(*parts) == joined
 
 
 def test_names_are_listed_in_the_learners_language(english_again):

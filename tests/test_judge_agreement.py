@@ -170,8 +170,10 @@ def both_ways(question: Question, record: list[Case]):
 
 # In Chinese, every exercise reaches the same verdict, and each verdict with a message reads
 # Chinese: outside code and Python's own error text, no English words but the names the
-# course leaves as they are (libraries, functions, paddings, formulas).
+# course leaves as they are (libraries, functions, paddings, formulas), and no space after
+# full-width punctuation.
 CJK = re.compile(r"[\u3400-\u9fff]")
+FULL_WIDTH_THEN_SPACE = re.compile("[" + "".join(i18n.FULL_WIDTH_ENDS) + "] ")
 KEPT_IN_ENGLISH = {"ReLU", "ELU", "leaky", "sigmoid", "NaN", "TensorFlow", "Keras", "Dense",
                    "SAME", "VALID", "same", "valid", "ceil", "RGB", "squeeze"}
 
@@ -192,6 +194,9 @@ def in_chinese(question: Question, in_english, label: str) -> None:
                                or english_words(chinese.message)):
         pytest.fail(f"{label}: {in_english.mistake or in_english.status.name} has no Chinese "
                     f"message: {chinese.message!r}", pytrace=False)
+    if FULL_WIDTH_THEN_SPACE.search(chinese.message):
+        pytest.fail(f"{label}: a space after full-width punctuation (join sentences with "
+                    f"i18n.sentences): {chinese.message!r}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from ..core import CodingProblem, Mistake, Question, Tolerance, ____
-from ..core.i18n import N_, S_, _
+from ..core.i18n import N_, S_, _, sentences
 from ..core.outcome import incorrect
 from ..core.problem import error_says
 from ..core.values import Verdict, informative
@@ -36,10 +36,10 @@ def picture(image: np.ndarray) -> np.ndarray:
     """``image`` if it is a [1, H, W, 1] picture with some contrast, else a verdict."""
     if image.ndim != 4 or image.shape[0] != 1 or image.shape[3] != 1 \
             or min(image.shape[1:3]) < 8:
-        raise Verdict(incorrect(
+        raise Verdict(incorrect(sentences(
             _("`image` should be the picture from the set-up cell, shape `[1, height, width, "
-              "1]`, but it has shape `{shape}`.").format(shape=image.shape)
-            + " " + _(SETUP_AGAIN)))
+              "1]`, but it has shape `{shape}`.").format(shape=image.shape),
+            _(SETUP_AGAIN))))
     return informative(image, "image", _(SETUP_AGAIN))
 
 

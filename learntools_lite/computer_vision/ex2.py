@@ -19,7 +19,7 @@ import tensorflow as tf
 
 from ..core import CodingProblem, Mistake, Question, Tolerance, ____
 from ..core.capture import Call
-from ..core.i18n import N_, S_, _
+from ..core.i18n import N_, S_, _, sentences
 from ..core.outcome import incorrect
 from ..core.problem import error_says
 from ..core.trials import function_calls
@@ -52,10 +52,10 @@ SETUP_AGAIN = N_("Re-run the set-up cell to get it back.")
 def condense(image_detect: np.ndarray) -> np.ndarray:
     """The expected ``image_condense``: 2 x 2 max pooling, stride 2, SAME padding."""
     if image_detect.ndim != 4:
-        raise Verdict(incorrect(
+        raise Verdict(incorrect(sentences(
             _("`image_detect` should be a batch of images of shape `[1, height, width, 1]`, "
-              "but its shape is `{shape}`.").format(shape=image_detect.shape)
-            + " " + _(SETUP_AGAIN)))
+              "but its shape is `{shape}`.").format(shape=image_detect.shape),
+            _(SETUP_AGAIN))))
     informative(image_detect, "image_detect", _(SETUP_AGAIN))
     return pool(image_detect, 2, 2)
 
@@ -582,25 +582,27 @@ least one real pixel, so no window is all NaN."""),
                       "pooling. The default is `padding='valid'`, as for Keras's pooling "
                       "layers and your `pool2d`.").format(where=t.case.where)),
         on_first_trial("padded-with-zeros", PADDED_CASES, cases_.padded_with_zeros, lambda t:
-                    (_("For {where}, the padding took part: padded zeros won the maximum of "
-                       "windows whose own values are all negative.") if t.case.is_max
-                     else _("For {where}, the padding took part: padded zeros were counted in "
-                            "the averages at the border.")).format(where=t.case.where)
-                    + " " + _("Padded positions are not part of the picture: pad with `np.nan` "
-                              "and reduce with `np.nanmax` or `np.nanmean`.")),
+                    sentences((_("For {where}, the padding took part: padded zeros won the "
+                                 "maximum of windows whose own values are all negative.")
+                               if t.case.is_max else
+                               _("For {where}, the padding took part: padded zeros were "
+                                 "counted in the averages at the border.")
+                               ).format(where=t.case.where),
+                              _("Padded positions are not part of the picture: pad with "
+                                "`np.nan` and reduce with `np.nanmax` or `np.nanmean`."))),
         on_first_trial("extra-padding-first", PADDED_CASES, cases_.extra_padding_first, lambda t:
                     _("For {where}, the odd extra row or column of padding went before "
                       "the picture. TensorFlow and Keras put `pad // 2` before and the rest, "
                       "the larger half, after it.").format(where=t.case.where)),
         on_first_trial("same-size-wrong", PADDED_CASES, cases_.size_off_by_one, lambda t:
-                    _("For {where}, the result has shape `{shape}`, but `{expected}` is "
-                      "right.").format(where=t.case.where, shape=t.result.shape,
-                                       expected=t.case.expected().shape)
-                    + " " + (_("With 'same' there are `ceil(H / sh)` windows along the height, "
-                               "whatever the window size; likewise along the width.")
-                             if t.case.is_same else
-                             _("With 'valid' there are `(H - ph) // sh + 1` windows along the "
-                               "height; likewise along the width."))),
+                    sentences(_("For {where}, the result has shape `{shape}`, but `{expected}` "
+                                "is right.").format(where=t.case.where, shape=t.result.shape,
+                                                    expected=t.case.expected().shape),
+                              _("With 'same' there are `ceil(H / sh)` windows along the "
+                                "height, whatever the window size; likewise along the width.")
+                              if t.case.is_same else
+                              _("With 'valid' there are `(H - ph) // sh + 1` windows along the "
+                                "height; likewise along the width."))),
         other_difference(PADDED_CASES),
     ),
 )

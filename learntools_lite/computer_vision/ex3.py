@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from ..core import CodingProblem, Mistake, Question, Tolerance, ____
 from ..core.array_keys import SameArray
-from ..core.i18n import N_, S_, _
+from ..core.i18n import N_, S_, _, sentences
 from ..core.outcome import incorrect
 from ..core.values import Verdict, informative, numeric_array
 from ..core.whole_numbers import whole_number_mistakes
@@ -61,11 +61,10 @@ def layer_output(value, name: str) -> np.ndarray:
 def feature_stack(feature_maps: np.ndarray) -> np.ndarray:
     """``feature_maps`` if it is a 4-D [batch, height, width, channels] stack, else a verdict."""
     if feature_maps.ndim != 4:
-        raise Verdict(incorrect(
+        raise Verdict(incorrect(sentences(
             _("`feature_maps` should be the 4-D stack `[batch, height, width, channels]` made "
-              "in the set-up cell, but it has shape `{shape}`.").format(shape=feature_maps.shape)
-            + " " + _(ANSWER_AGAIN)
-        ))
+              "in the set-up cell, but it has shape `{shape}`.").format(shape=feature_maps.shape),
+            _(ANSWER_AGAIN))))
     return informative(feature_maps, "feature_maps", _(ANSWER_AGAIN))
 
 
@@ -279,12 +278,11 @@ the pretrained base the gap widens: 1,025 against 17."""),
 def image_batch(images: np.ndarray) -> np.ndarray:
     """``images`` if the base can read them ([batch, 64, 64, 3]), else a verdict."""
     if images.ndim != 4 or images.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE, 3):
-        raise Verdict(incorrect(
+        raise Verdict(incorrect(sentences(
             _("`images` should be the batch from the set-up cell, shape `[batch, {size}, "
               "{size}, 3]`, but it has shape `{shape}`.").format(size=IMAGE_SIZE,
-                                                                shape=images.shape)
-            + " " + _(SETUP_AGAIN)
-        ))
+                                                                shape=images.shape),
+            _(SETUP_AGAIN))))
     return informative(images, "images", _(SETUP_AGAIN))
 
 
@@ -304,16 +302,14 @@ def _checked_maps(images: SameArray) -> np.ndarray:
 def class_labels(labels: np.ndarray, count: int) -> np.ndarray:
     """``labels`` as booleans (True = truck) if they match the images, else a verdict."""
     if labels.shape != (count,) or not np.isin(labels, (0, 1)).all():
-        raise Verdict(incorrect(
+        raise Verdict(incorrect(sentences(
             _("`labels` should hold one 0 (car) or 1 (truck) per image, shape `[{count}]`, "
-              "but it has shape `{shape}`.").format(count=count, shape=labels.shape)
-            + " " + _(SETUP_AGAIN)
-        ))
+              "but it has shape `{shape}`.").format(count=count, shape=labels.shape),
+            _(SETUP_AGAIN))))
     if labels.min() == labels.max():
-        raise Verdict(incorrect(
-            _("`labels` holds only one class, so cars and trucks cannot be compared.")
-            + " " + _(SETUP_AGAIN)
-        ))
+        raise Verdict(incorrect(sentences(
+            _("`labels` holds only one class, so cars and trucks cannot be compared."),
+            _(SETUP_AGAIN))))
     return labels == 1
 
 
@@ -485,10 +481,10 @@ the plain difference is enough here.)"""),
         Mistake("not-largest-difference",
                 lambda best_feature, features, expected: _choice(best_feature, features,
                                                                  expected) is not None,
-                lambda best_feature, labels, expected:
-                _differences(best_feature, labels, expected)
-                + " " + _("Compute the difference of the class averages for every feature, "
-                          "then take `np.argmax` of its absolute value.")),
+                lambda best_feature, labels, expected: sentences(
+                    _differences(best_feature, labels, expected),
+                    _("Compute the difference of the class averages for every feature, then "
+                      "take `np.argmax` of its absolute value."))),
     ),
 )
 

@@ -114,6 +114,22 @@ def S_(solution: str) -> str:
     return solution
 
 
+# Chinese puts no space after its full-width punctuation; English puts one after each sentence.
+FULL_WIDTH_ENDS = ("。", "；", "！", "？", "：", "，", "）")
+
+
+def sentences(*parts: str) -> str:
+    """``parts`` (translated sentences, or runs of them) as one text, as the language of each
+    writes it: a space after a part that ends in English punctuation, none after one that
+    ends in full-width punctuation. Empty parts are left out."""
+    text = ""
+    for part in filter(None, parts):
+        if text and not text.endswith(FULL_WIDTH_ENDS):
+            text += " "
+        text += part
+    return text
+
+
 def solution_text(solution: str) -> str:
     """A question's solution in the current language."""
     return _catalog(current(), SOLUTIONS_DOMAIN).gettext(solution) if solution else solution

@@ -1,12 +1,9 @@
 """What a check concluded, independent of how it is shown."""
 
-import re
 from dataclasses import dataclass
 from enum import Enum
 
 from .i18n import N_, _
-
-FULL_WIDTH_STOP_SPACE = re.compile(r"([。；！？]) +(?=\S)")
 
 
 class Status(Enum):
@@ -33,12 +30,6 @@ class Outcome:
     status: Status
     message: str = ""
     mistake: str = ""
-
-    def __post_init__(self):
-        # Messages are built of sentences joined with a space, as English writes them;
-        # Chinese puts no space after a full-width stop.
-        if isinstance(self.message, str):
-            object.__setattr__(self, "message", FULL_WIDTH_STOP_SPACE.sub(r"\1", self.message))
 
     @property
     def passed(self) -> bool:

@@ -23,7 +23,7 @@ from .capture import (
     capture_variable,
     last_error,
 )
-from .i18n import _
+from .i18n import _, sentences
 from .outcome import Outcome, Status, correct, incorrect, learner_error, not_attempted
 from .values import Verdict, call_with, numeric_array
 
@@ -264,8 +264,8 @@ class CodingProblem:
             if (found := mistake.match(context)) is not None:
                 return learner_error(
                     outcome.message + "\n\n"
-                    + _("Your last run raised `{error}`.").format(error=error.type_name)
-                    + " " + mistake.describe(found), mistake.id)
+                    + sentences(_("Your last run raised `{error}`.").format(
+                        error=error.type_name), mistake.describe(found)), mistake.id)
         return outcome
 
     def _judge(self, context: dict) -> Outcome:

@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from .capture import Call, FunctionCalls, FunctionRecord, Unreadable
-from .i18n import _
+from .i18n import _, sentences
 from .outcome import Outcome, Status, incorrect
 from .problem import Tolerance
 from .values import Verdict, numeric_array
@@ -52,9 +52,9 @@ def function_calls(cases: tuple[Case, ...], probe: Call) -> FunctionCalls:
 
 
 def _extended(verdict: Verdict, text: str) -> Verdict:
-    """The same verdict with ``text`` added to its message."""
+    """The same verdict with the sentence ``text`` added to its message."""
     outcome = verdict.outcome
-    return Verdict(Outcome(outcome.status, outcome.message + text))
+    return Verdict(Outcome(outcome.status, sentences(outcome.message, text)))
 
 
 @lru_cache(maxsize=8)
@@ -73,9 +73,10 @@ def trials(answer: FunctionRecord, cases: tuple[Case, ...],
             if record.outcome.status is not Status.LEARNER_ERROR:
                 raise Verdict(record.outcome)  # a returned blank: not attempted, whatever the call
             raise _extended(Verdict(record.outcome),
-                            " " + _("The call was `{call}`.").format(call=case.call))
+                            _("The call was `{call}`.").format(call=case.call))
         if isinstance(record.value, Unreadable):
-            raise _extended(Verdict(record.value.outcome), f" ({case.where}.)")
+            raise _extended(Verdict(record.value.outcome),
+                            _("The call was {where}.").format(where=case.where))
         result = None if record.value is None else numeric_array(record.value, case.call)
         correct = result is not None and tolerance.close(result, case.expected())
         done.append(Trial(case, result, record.mutated, correct))

@@ -10,7 +10,7 @@ import types
 import numpy as np
 
 from .blank import BlankError, contains_blank
-from .i18n import _
+from .i18n import _, sentences
 from .outcome import Outcome, incorrect, learner_error, not_attempted
 
 
@@ -76,10 +76,9 @@ def informative(array: np.ndarray, name: str, advice: str) -> np.ndarray:
     down without doing the work the question asks for, and it cannot tell a right answer
     from many wrong ones; ``advice`` says how to get a real input back."""
     if array.size < 2 or float(np.ptp(array)) == 0.0:
-        raise Verdict(incorrect(
+        raise Verdict(incorrect(sentences(
             _("`{name}` holds the same value everywhere, so it cannot show whether an "
-              "answer is right.").format(name=name) + f" {advice}"
-        ))
+              "answer is right.").format(name=name), advice)))
     return array
 
 

@@ -1,7 +1,7 @@
 """The two mistakes of any question whose answers are counts or sizes: an array or list
 where one number belongs, and a number with a fraction."""
 
-from .i18n import _
+from .i18n import _, sentences
 from .problem import Mistake
 from .values import listed, not_single, not_whole
 
@@ -17,6 +17,7 @@ def whole_number_mistakes(what: str, why_whole: str,
                                            "({what}), not an array or a list.").format(
                                                names=listed(evidence), what=_(what))),
         Mistake(fraction_id, finds=not_whole,
-                message=lambda evidence: _("{names} is not a whole number.").format(
-                    names=listed(evidence)) + " " + _(why_whole)),
+                message=lambda evidence: sentences(
+                    _("{names} is not a whole number.").format(names=listed(evidence)),
+                    _(why_whole))),
     )
