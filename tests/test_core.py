@@ -1,5 +1,7 @@
 """The checker core on its own: outcomes, blanks, hints, binding and error containment."""
 
+from dataclasses import dataclass
+
 import numpy as np
 import pytest
 
@@ -16,9 +18,12 @@ from learntools_lite.core import (
 )
 from learntools_lite.core.binding import Binder
 from learntools_lite.core.blank import contains_blank
-from learntools_lite.core.capture import Call, FunctionCalls, Returned, Unreadable
+from learntools_lite.core.capture import Call, FunctionCalls, FunctionRecord, Returned, Unreadable
 from learntools_lite.core.feedback import for_outcome
+from learntools_lite.core.outcome import learner_error
 from learntools_lite.core.question import SOLUTIONS_SWITCH
+from learntools_lite.core.trials import trials
+from learntools_lite.core.values import Verdict
 
 DOUBLE = CodingProblem(
     variables=("doubled",),
@@ -153,6 +158,37 @@ def test_learner_function_calls_are_recorded_and_their_errors_reported_as_theirs
     namespace["f"] = 3
     assert problem.evaluate(namespace).message == (
         "`f` should be a function defined with `def f(...)`, but it is a `int`.")
+
+
+@dataclass(frozen=True)
+class _DoubleCase:
+    """The least a case of ``trials`` needs: ``double(x)`` on ``[1, 2]``."""
+
+    function: str = "double"
+    call: str = "double(x)"
+    where: str = "`double(x)` with `x = [1, 2]`"
+
+    def arguments(self):
+        return (np.array([1.0, 2.0]),), {}
+
+    def expected(self):
+        return np.array([2.0, 4.0])
+
+
+@pytest.mark.parametrize("record, words", [
+    (Unreadable(learner_error("Your `double` raised `ValueError`.", "raised-value")),
+     "Your `double` raised `ValueError`. The call was `double(x)`."),
+    (Returned(Unreadable(learner_error("It should hold real numbers.", "text-result")), False),
+     "It should hold real numbers. The call was `double(x)` with `x = [1, 2]`."),
+])
+def test_an_unreadable_call_keeps_its_mistake_id_and_names_the_call(record, words):
+    answer = FunctionRecord(signature="(x)", accepts_probe=True, calls=(record,))
+    with pytest.raises(Verdict) as raised:
+        trials(answer, (_DoubleCase(),), Tolerance())
+    outcome = raised.value.outcome
+    assert (outcome.status, outcome.message) == (Status.LEARNER_ERROR, words)
+    assert outcome.mistake == (record.outcome if isinstance(record, Unreadable)
+                               else record.value.outcome).mistake
 
 
 def test_hints_count_and_bounds(q, capsys):

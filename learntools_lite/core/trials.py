@@ -9,7 +9,7 @@ input, for messages), ``arguments()`` (fresh ``args`` and ``kwargs`` for one cal
 of a question shares one reading.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Protocol
 
@@ -17,7 +17,7 @@ import numpy as np
 
 from .capture import Call, FunctionCalls, FunctionRecord, Unreadable
 from .i18n import _, sentences
-from .outcome import Outcome, Status, incorrect
+from .outcome import Status, incorrect
 from .problem import Tolerance
 from .values import Verdict, numeric_array
 
@@ -52,9 +52,10 @@ def function_calls(cases: tuple[Case, ...], probe: Call) -> FunctionCalls:
 
 
 def _extended(verdict: Verdict, text: str) -> Verdict:
-    """The same verdict with the sentence ``text`` added to its message."""
+    """The same verdict, mistake id included, with the sentence ``text`` added to its
+    message."""
     outcome = verdict.outcome
-    return Verdict(Outcome(outcome.status, sentences(outcome.message, text)))
+    return Verdict(replace(outcome, message=sentences(outcome.message, text)))
 
 
 @lru_cache(maxsize=8)
