@@ -175,20 +175,19 @@ class _DoubleCase:
         return np.array([2.0, 4.0])
 
 
-@pytest.mark.parametrize("record, words", [
+@pytest.mark.parametrize("record, words, mistake", [
     (Unreadable(learner_error("Your `double` raised `ValueError`.", "raised-value")),
-     "Your `double` raised `ValueError`. The call was `double(x)`."),
+     "Your `double` raised `ValueError`. The call was `double(x)`.", "raised-value"),
     (Returned(Unreadable(learner_error("It should hold real numbers.", "text-result")), False),
-     "It should hold real numbers. The call was `double(x)` with `x = [1, 2]`."),
+     "It should hold real numbers. The call was `double(x)` with `x = [1, 2]`.", "text-result"),
 ])
-def test_an_unreadable_call_keeps_its_mistake_id_and_names_the_call(record, words):
+def test_an_unreadable_call_keeps_its_mistake_id_and_names_the_call(record, words, mistake):
     answer = FunctionRecord(signature="(x)", accepts_probe=True, calls=(record,))
     with pytest.raises(Verdict) as raised:
         trials(answer, (_DoubleCase(),), Tolerance())
     outcome = raised.value.outcome
-    assert (outcome.status, outcome.message) == (Status.LEARNER_ERROR, words)
-    assert outcome.mistake == (record.outcome if isinstance(record, Unreadable)
-                               else record.value.outcome).mistake
+    assert (outcome.status, outcome.message, outcome.mistake) == (
+        Status.LEARNER_ERROR, words, mistake)
 
 
 def test_hints_count_and_bounds(q, capsys):
